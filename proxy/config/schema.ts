@@ -1,0 +1,181 @@
+import { z } from 'zod';
+
+/**
+ * The gateway configuration schema. It is the single source of the config type, of the
+ * validation at start (every error named by its path) and of `config/gateway.schema.json`.
+ * Cross-references (a tier naming a provider, a key naming a user) are checked in
+ * `validate-references.ts`, after this structural pass.
+ */
+
+export const TENANT_ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,62}$';
+// A literal (not `new RegExp(TENANT_ID_PATTERN)`): fixed internal syntax, kept in step with the string above.
+const tenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must match ' + TENANT_ID_PATTERN);
+const identifier = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'letters, digits and . _ : @ - only');
+const positiveInt = z.number().int().positive();
+const nonNegative = z.number().nonnegative();
+
+export const ROLES = ['owner', 'admin', 'member'] as const;
+export const DLP_ACTIONS = ['block', 'redact', 'log'] as const;
+export const PROVIDER_TYPES = ['openai', 'anthropic', 'demo'] as const;
+
+const serverSchema = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  maxBodyBytes: positiveInt.default(2 * 1024 * 1024),
+});
+
+const upstreamSchema = z.strictObject({
+  connectTimeoutMs: positiveInt.default(10_000),
+  firstByteTimeoutMs: positiveInt.default(120_000),
+  idleTimeoutMs: positiveInt.default(120_000),
+  /** Origins (scheme://host[:port]) or URL prefixes a provider base URL may point at. Empty = any configured in YAML. */
+  allowedBaseUrls: z.array(z.string()).default([]),
+});
+
+const redisSchema = z.strictObject({
+  url: z.string().min(1),
+  failMode: z.enum(['closed', 'open']).default('closed'),
+  commandTimeoutMs: positiveInt.default(1000),
+});
+
+const policySchema = z.strictObject({
+  bundle: z.string().default('policies/build/bundle.tar.gz'),
+  /** Re-read the bundle file when it changes. */
+  watchBundle: z.boolean().default(true),
+  /** WASM memory cap in 64 KiB pages. */
+  maxMemoryPages: positiveInt.default(1024),
+});
+
+const s3Schema = z.strictObject({
+  bucket: z.string().min(1),
+  endpoint: z.string().optional(),
+  region: z.string().default('us-east-1'),
+  prefix: z.string().default(''),
+  forcePathStyle: z.boolean().default(false),
+  accessKeyId: z.string().optional(),
+  secretAccessKey: z.string().optional(),
+});
+
+const auditSchema = z.strictObject({
+  sink: z.enum(['file', 's3']).default('file'),
+  dir: z.string().default('./data'),
+  includeContent: z.boolean().default(false),
+  /** `spool`: a record is fsync'd before its response ends. `async`: written in the background. */
+  durability: z.enum(['spool', 'async']).default('spool'),
+  /** What to do when the spool cannot be written: refuse requests (503) or serve unaudited. */
+  onSpoolFailure: z.enum(['reject', 'serve']).default('reject'),
+  groupCommitMs: nonNegative.default(2),
+  s3: s3Schema.optional(),
+});
+
+const jwtSchema = z.strictObject({
+  /** HS256 shared secret (use `${ENV}`). */
+  secret: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Path to a JWKS JSON file for asymmetric tokens. */
+  jwksFile: z.string().optional(),
+  issuer: z.string().optional(),
+  audience: z.string().optional(),
+});
+
+const priceSchema = z.strictObject({ input: nonNegative, output: nonNegative });
+
+const providerSchema = z.strictObject({
+  /** Wire protocol; defaults to the provider's name when that is a known type. */
+  type: z.enum(PROVIDER_TYPES).optional(),
+  apiKey: z.string().optional(),
+  baseUrl: z.string().url().optional(),
+  anthropicVersion: z.string().default('2023-06-01'),
+  timeoutMs: positiveInt.optional(),
+});
+
+const fallbackSchema = z.union([identifier, z.strictObject({ provider: identifier, model: z.string().min(1) })], {
+  error: 'must be a tier name or { provider, model }',
+});
+
+const tierSchema = z.strictObject({
+  provider: identifier,
+  model: z.string().min(1),
+  fallbacks: z.array(fallbackSchema).default([]),
+  /** Free-form labels the policy can read (e.g. `cheap`). */
+  tags: z.array(z.string()).default([]),
+});
+
+const userSchema = z.strictObject({ id: identifier, role: z.enum(ROLES) });
+
+const apiKeySchema = z.strictObject({
+  id: identifier,
+  user: identifier,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters'),
+  revoked: z.boolean().default(false),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+
+const customPatternSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _'),
+  pattern: z.string().min(1),
+  action: z.enum(DLP_ACTIONS),
+});
+
+const dlpSchema = z.strictObject({
+  detectors: z.record(z.string(), z.enum(DLP_ACTIONS)).default({}),
+  custom: z.array(customPatternSchema).default([]),
+  responses: z.enum(['off', 'redact', 'block']).default('off'),
+});
+
+const windowLimitSchema = z.strictObject({
+  requestsPerMinute: positiveInt.optional(),
+  tokensPerMinute: positiveInt.optional(),
+});
+
+const rateLimitsSchema = z.strictObject({
+  perUser: windowLimitSchema.optional(),
+  perKey: windowLimitSchema.optional(),
+  perTenant: windowLimitSchema.optional(),
+});
+
+const budgetSchema = z.strictObject({
+  monthlyUsd: nonNegative,
+  /** Percent thresholds that raise a `budget.alert` audit event once per month. */
+  alertThresholds: z.array(z.number().positive().max(100)).default([50, 80, 100]),
+  /** Worst-case output tokens when the request sets no `max_tokens`; sent upstream so the bound holds. */
+  defaultMaxTokens: positiveInt.default(4096),
+});
+
+const tenantSchema = z.strictObject({
+  id: tenantId,
+  plan: z.string().default('team'),
+  policy: z.strictObject({ mode: z.enum(['enforce', 'dry-run']).default('enforce') }).default({ mode: 'enforce' }),
+  providers: z.record(identifier, providerSchema).default({}),
+  tiers: z.record(identifier, tierSchema).default({}),
+  users: z.array(userSchema).default([]),
+  apiKeys: z.array(apiKeySchema).default([]),
+  dlp: dlpSchema.default({ detectors: {}, custom: [], responses: 'off' }),
+  rateLimits: rateLimitsSchema.default({}),
+  budget: budgetSchema.optional(),
+});
+
+export const gatewayConfigSchema = z.strictObject({
+  server: serverSchema.default({ host: '127.0.0.1', port: 8080, maxBodyBytes: 2 * 1024 * 1024 }),
+  upstream: upstreamSchema.default({ connectTimeoutMs: 10_000, firstByteTimeoutMs: 120_000, idleTimeoutMs: 120_000, allowedBaseUrls: [] }),
+  redis: redisSchema.optional(),
+  policy: policySchema.default({ bundle: 'policies/build/bundle.tar.gz', watchBundle: true, maxMemoryPages: 1024 }),
+  audit: auditSchema.default({ sink: 'file', dir: './data', includeContent: false, durability: 'spool', onSpoolFailure: 'reject', groupCommitMs: 2 }),
+  auth: z.strictObject({ jwt: jwtSchema.optional() }).default({}),
+  logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
+  /** Dedicated mode: the only tenant this instance serves. */
+  dedicatedTenant: tenantId.optional(),
+  pricing: z.record(z.string(), priceSchema).default({}),
+  tenants: z.array(tenantSchema).min(1, 'at least one tenant is required'),
+});
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+export type TenantConfig = GatewayConfig['tenants'][number];
+export type TierConfig = TenantConfig['tiers'][string];
+export type ProviderConfig = TenantConfig['providers'][string];
+export type DlpConfig = TenantConfig['dlp'];
+export type RateLimitsConfig = TenantConfig['rateLimits'];
+export type BudgetConfig = NonNullable<TenantConfig['budget']>;
+export type AuditConfig = GatewayConfig['audit'];
+export type Role = (typeof ROLES)[number];
+export type DlpAction = (typeof DLP_ACTIONS)[number];
+export type ProviderType = (typeof PROVIDER_TYPES)[number];

@@ -1,0 +1,59 @@
+import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The gateway's Prometheus metrics, one registry per gateway instance (no global state).
+ * Labels are bounded: route, status class, error code, tenant id — never a key or user input.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'workjet_requests_total',
+    help: 'Requests answered, by route, tenant, status and error code.',
+    labelNames: ['route', 'tenant', 'status', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly duration = new Histogram({
+    name: 'workjet_request_duration_seconds',
+    help: 'Time from request received to response complete.',
+    labelNames: ['route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly policyReloads = new Counter({
+    name: 'workjet_policy_reloads_total',
+    help: 'Policy bundle reloads by result.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly failureModeAllowed = new Counter({
+    name: 'workjet_failure_mode_allowed_total',
+    help: 'Requests allowed because Redis was unreachable and redis.failMode is open.',
+    registers: [this.registry],
+  });
+  readonly budgetAlerts = new Counter({
+    name: 'workjet_budget_alerts_total',
+    help: 'Budget threshold alerts raised.',
+    labelNames: ['tenant', 'threshold'] as const,
+    registers: [this.registry],
+  });
+  readonly dlpFindings = new Counter({
+    name: 'workjet_dlp_findings_total',
+    help: 'DLP detector matches by detector and action.',
+    labelNames: ['tenant', 'detector', 'action'] as const,
+    registers: [this.registry],
+  });
+  readonly auditSpoolRecords = new Gauge({
+    name: 'workjet_audit_spool_records',
+    help: 'Audit records spooled but not yet confirmed by the sink.',
+    registers: [this.registry],
+  });
+  readonly auditOldestUndeliveredSeconds = new Gauge({
+    name: 'workjet_audit_oldest_undelivered_seconds',
+    help: 'Age of the oldest audit record not yet confirmed by the sink.',
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,74 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { RequestContext } from '../pipeline/context.js';
+import type { RouteKind } from '../pipeline/types.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { runPipeline, sendError, type Pipeline } from './run-request.js';
+import { MODEL_ROUTES, routePath } from './route-table.js';
+import type { GatewayMetrics } from '../observability/metrics.js';
+
+/** Handles what is not a model route: ops endpoints and the admin API. Returns false when the path is not its own. */
+export type SideRouter = (req: IncomingMessage, res: ServerResponse, path: string, requestId: string) => boolean;
+
+export interface RequestHandlerDeps {
+  readonly pipelines: Readonly<Record<RouteKind, Pipeline>>;
+  readonly sideRouters: readonly SideRouter[];
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+}
+
+export function newRequestId(): string {
+  return 'req_' + randomUUID().replaceAll('-', '');
+}
+
+function clientIp(req: IncomingMessage): string {
+  // X-Forwarded-For is deliberately not trusted: it is client-controlled unless a trusted proxy sets it.
+  return req.socket.remoteAddress ?? '';
+}
+
+/** The HTTP entry point: dispatches model routes to their pipeline, everything else to the side routers. */
+export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const { pipelines, sideRouters, logger, metrics } = deps;
+  return (req, res) => {
+    const requestId = newRequestId();
+    const path = routePath(req.url);
+    const route = MODEL_ROUTES.get(path);
+    if (!route) {
+      res.setHeader('x-workjet-request-id', requestId);
+      for (const side of sideRouters) if (side(req, res, path, requestId)) return;
+    }
+    const api = route?.api ?? (path.includes('/messages') ? 'anthropic' : 'openai');
+    const ctx = new RequestContext({ requestId, api, route: route?.kind ?? 'chat', req, res, ip: clientIp(req) });
+    ctx.responseHeaders['x-workjet-request-id'] = requestId;
+    ctx.responseHeaders[api === 'anthropic' ? 'request-id' : 'x-request-id'] = requestId;
+    if (!route) {
+      req.resume();
+      sendError(ctx, new GatewayError('not_found', `Unknown route ${req.method ?? ''} ${path}.`));
+      return;
+    }
+    if (req.method !== route.method) {
+      req.resume();
+      res.setHeader('allow', route.method);
+      sendError(ctx, new GatewayError('method_not_allowed', `${path} accepts ${route.method} only.`));
+      return;
+    }
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        ctx.clientDisconnected = true;
+        ctx.clientAbort.abort();
+      }
+    });
+    runPipeline(ctx, pipelines[route.kind], logger)
+      .catch((err: unknown) => {
+        logger.error({ err, requestId }, 'pipeline crashed');
+        if (!res.headersSent) sendError(ctx, new GatewayError('internal_error', 'The gateway failed to process the request.'));
+        else res.destroy();
+      })
+      .finally(() => {
+        const tenant = ctx.peekPrincipal()?.tenantId ?? '_unauthenticated';
+        metrics.requests.inc({ route: route.kind, tenant, status: String(ctx.status || res.statusCode), code: ctx.error?.code ?? '' });
+        metrics.duration.observe({ route: route.kind }, ctx.elapsedMs() / 1000);
+      });
+  };
+}

@@ -1,0 +1,80 @@
+import type { Logger } from 'pino';
+import type { RequestContext } from '../pipeline/context.js';
+import type { Stage, FinalStage } from '../pipeline/stage.js';
+import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
+import { renderErrorBody, errorHeaders } from '../errors/render.js';
+
+/** The chain of one route: stages until forward, then the finals that always run. */
+export interface Pipeline {
+  readonly stages: readonly Stage[];
+  readonly finals: readonly FinalStage[];
+}
+
+/** Writes a complete JSON error response in the client's API shape. */
+export function sendError(ctx: RequestContext, err: GatewayError): void {
+  const res = ctx.res;
+  if (res.headersSent || res.destroyed) return;
+  const body = renderErrorBody(ctx.api, err, ctx.requestId);
+  res.writeHead(err.status, { ...ctx.responseHeaders, ...errorHeaders(err), 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** An error event inside an already-started SSE stream, in the format each SDK raises. */
+export function streamErrorFrame(ctx: RequestContext, err: GatewayError): string {
+  const body = renderErrorBody(ctx.api, err, ctx.requestId);
+  return ctx.api === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
+}
+
+function statusOf(ctx: RequestContext): number {
+  if (ctx.error && !ctx.res.headersSent) return ctx.error.status;
+  if (ctx.pendingResponse) return ctx.pendingResponse.status;
+  return ctx.res.statusCode;
+}
+
+/**
+ * Runs the stages in order, stopping at the first that throws, then settle and audit, then
+ * releases what forward held back. The audit record therefore exists (in the durable spool)
+ * before the client sees a complete answer.
+ */
+export async function runPipeline(ctx: RequestContext, pipeline: Pipeline, logger: Logger): Promise<void> {
+  try {
+    for (const stage of pipeline.stages) await stage.run(ctx);
+  } catch (err) {
+    ctx.error = toGatewayError(err);
+    if (ctx.error.code === 'internal_error') logger.error({ err: ctx.error.cause, requestId: ctx.requestId }, 'stage failed');
+  }
+  ctx.status = statusOf(ctx);
+  let finalError: GatewayError | undefined;
+  for (const final of pipeline.finals) {
+    try {
+      await final.run(ctx);
+    } catch (err) {
+      finalError = toGatewayError(err);
+      logger.error({ err: finalError.cause ?? finalError, stage: final.name, requestId: ctx.requestId }, 'final stage failed');
+    }
+  }
+  finish(ctx, finalError);
+}
+
+function finish(ctx: RequestContext, finalError: GatewayError | undefined): void {
+  const res = ctx.res;
+  if (res.writableEnded || res.destroyed) return;
+  if (res.headersSent) {
+    // A stream: the terminal frame goes out only if the record was kept.
+    if (finalError) res.end(streamErrorFrame(ctx, finalError));
+    else res.end(ctx.heldTail ?? undefined);
+    return;
+  }
+  const err = finalError ?? ctx.error;
+  if (err) {
+    sendError(ctx, err);
+    return;
+  }
+  const pending = ctx.pendingResponse;
+  if (pending) {
+    res.writeHead(pending.status, { ...pending.headers, ...ctx.responseHeaders, 'content-length': Buffer.byteLength(pending.body) });
+    res.end(pending.body);
+    return;
+  }
+  sendError(ctx, new GatewayError('internal_error', 'The gateway produced no response.'));
+}
