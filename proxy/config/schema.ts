@@ -69,8 +69,8 @@ const auditSchema = z.strictObject({
 });
 
 const jwtSchema = z.strictObject({
-  /** HS256 shared secret (use `${ENV}`). */
-  secret: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** HS256 shared secret (use `${ENV}`). At least 32 characters: checked after interpolation, in validate-references.ts, so editors don't flag `${NAME}`. */
+  secret: z.string().optional(),
   /** Path to a JWKS JSON file for asymmetric tokens. */
   jwksFile: z.string().optional(),
   issuer: z.string().optional(),

@@ -1,0 +1,68 @@
+import { createServer, type IncomingHttpHeaders, type OutgoingHttpHeaders, type Server } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { Pool, type Dispatcher } from 'undici';
+
+/**
+ * The floor of the benchmark: the least a proxy can do. It forwards method, path, headers and
+ * the request body stream to one upstream origin over a keep-alive undici Pool and pipes the
+ * response back as it arrives. No parsing, no auth, no policy — every gateway ratio is against it.
+ */
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) and the ones undici sets itself.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host']);
+
+function endToEnd(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  }
+  return out;
+}
+
+export interface Passthrough {
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/** A node:http server that relays every request to `upstreamOrigin` (scheme://host:port). */
+export function createPassthrough(upstreamOrigin: string): Passthrough {
+  // Same pool sizing idea as the gateway: enough sockets for the benchmark's concurrency, reused.
+  const pool = new Pool(upstreamOrigin, { connections: 64, keepAliveTimeout: 60_000 });
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    pool
+      .request({
+        method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+        path: req.url ?? '/',
+        headers: endToEnd(req.headers) as Record<string, string | string[]>,
+        body: req.method === 'GET' || req.method === 'HEAD' ? null : req,
+        signal: abort.signal,
+      })
+      .then(async (upstream) => {
+        // No flushHeaders(): the head goes out with the first body chunk, one write fewer — the floor.
+        res.writeHead(upstream.statusCode, endToEnd(upstream.headers));
+        await pipeline(upstream.body, res);
+      })
+      .catch(() => {
+        if (!res.headersSent) {
+          res.writeHead(502, { 'content-type': 'application/json' });
+          res.end('{"error":{"message":"passthrough: upstream failed","type":"api_error"}}');
+        } else {
+          res.destroy();
+        }
+      });
+  });
+  return {
+    server,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await pool.close();
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateApiKey, hashApiKey } from '../proxy/identity/api-keys.js';
+import { benchBody, smokeCheck } from './bench-request.js';
+import { GATEWAY_VARIANTS } from './gateway-variants.js';
+import { runLoad } from './load.js';
+import { startRedis, type RedisProcess } from './redis-process.js';
+import { BASELINE, cpuPerRequestUs, formatTable, ratiosFor, type CellResult, type TargetFailure } from './report.js';
+import { ProcessSampler, readRssBytes } from './process-sampler.js';
+import { readSettings, type BenchSettings } from './settings.js';
+import { killAllTargets, spawnTarget, type TargetProcess } from './spawn-target.js';
+import { buildPlans, type TargetPlan } from './target-plans.js';
+
+/**
+ * `npm run bench`: starts the fake provider, the bare passthrough and each gateway variant, each
+ * in its own process, then drives them with the same autocannon load and prints throughput,
+ * latency and RSS with every figure divided by the passthrough's from this same run. All targets
+ * stay up for the whole run and every load shape is run on each target back to back
+ * (passthrough first), so background noise hits the floor and the gateways alike.
+ */
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+// Normally compiled (dist/bench/run.js, so the gateway is measured as `npm start` runs it); from
+// source (`npx tsx bench/run.ts`) the children run from source too, through tsx.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const REPO_ROOT = FROM_SOURCE ? join(HERE, '..') : join(HERE, '../..');
+// Resolved here because a child's cwd may be a temp dir, where a bare `--import tsx` would not resolve.
+const TSX_IMPORT: readonly string[] = ['--import', import.meta.resolve('tsx')];
+const CHILD_EXEC_ARGV: readonly string[] = FROM_SOURCE ? TSX_IMPORT : [];
+const RESULTS_FILE = join(REPO_ROOT, 'bench/results/latest.json');
+const POLICY_BUNDLE = join(REPO_ROOT, 'policies/build/bundle.tar.gz');
+const MIB = 1024 * 1024;
+
+interface LiveTarget {
+  readonly plan: TargetPlan;
+  readonly proc: TargetProcess;
+  readonly url: string;
+  readonly idleRssBytes: number;
+}
+
+function childScript(name: string): string {
+  return join(HERE, `${name}${FROM_SOURCE ? '.ts' : '.js'}`);
+}
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+function commitOf(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function describeFailure(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n').slice(0, 8).join(' | ');
+}
+
+/** Starts a target and checks it answers one json and one stream request correctly. */
+async function startTarget(plan: TargetPlan, settings: BenchSettings, headers: Record<string, string>): Promise<LiveTarget> {
+  const proc = await plan.start();
+  try {
+    const url = `http://127.0.0.1:${proc.port}${plan.path}`;
+    for (const mode of settings.modes) await smokeCheck(url, headers, mode);
+    const idleRssBytes = readRssBytes(proc.pid) ?? 0;
+    log(`${plan.name}: up (pid ${proc.pid}, RSS after smoke check ${(idleRssBytes / MIB).toFixed(1)} MiB)`);
+    return { plan, proc, url, idleRssBytes };
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+}
+
+async function measureCell(target: LiveTarget, settings: BenchSettings, headers: Record<string, string>, mode: CellResult['mode'], connections: number): Promise<CellResult> {
+  const spec = { url: target.url, headers, body: benchBody(mode), connections };
+  if (settings.warmupSeconds > 0) await runLoad({ ...spec, seconds: settings.warmupSeconds });
+  const sampler = new ProcessSampler(target.proc.pid);
+  const load = await runLoad({ ...spec, seconds: settings.seconds });
+  const { rssBytes, cpuMs } = sampler.stop();
+  const failed = load.non2xx + load.errors;
+  const cell: CellResult = { target: target.plan.name, mode, connections, load, rssBytes, cpuMs };
+  log(
+    `${target.plan.name.padEnd(20)} ${mode.padEnd(6)} c=${String(connections).padEnd(3)} ${load.requestsPerSec.toFixed(0).padStart(6)} req/s` +
+      `  p50 ${load.p50Ms.toFixed(2)} ms  p99 ${load.p99Ms.toFixed(2)} ms  RSS ${(rssBytes / MIB).toFixed(1)} MiB  CPU ${cpuPerRequestUs(cell).toFixed(0)} µs/req` +
+      (failed > 0 ? `  FAILED ${failed} ${JSON.stringify(load.statusCodes)}` : ''),
+  );
+  return cell;
+}
+
+function writeResults(settings: BenchSettings, live: readonly LiveTarget[], cells: readonly CellResult[], failures: readonly TargetFailure[], startedAt: Date): void {
+  const cpu = cpus();
+  const report = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    commit: commitOf(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpu: { count: cpu.length, model: cpu[0]?.model },
+    loadAverageAtEnd: loadavg(),
+    settings,
+    baseline: BASELINE,
+    targets: live.map((t) => ({ name: t.plan.name, description: t.plan.description, rssAfterStartMiB: t.idleRssBytes / MIB })),
+    cells: cells.map((cell) => ({
+      target: cell.target,
+      mode: cell.mode,
+      connections: cell.connections,
+      requestsPerSec: cell.load.requestsPerSec,
+      p50Ms: cell.load.p50Ms,
+      p99Ms: cell.load.p99Ms,
+      meanMs: cell.load.meanMs,
+      rssMiB: cell.rssBytes / MIB,
+      cpuMs: cell.cpuMs,
+      cpuUsPerRequest: cpuPerRequestUs(cell),
+      ok: cell.load.ok,
+      non2xx: cell.load.non2xx,
+      errors: cell.load.errors,
+      timeouts: cell.load.timeouts,
+      durationSec: cell.load.durationSec,
+      statusCodes: cell.load.statusCodes,
+      ratioToPassthrough: ratiosFor(cell, cells) ?? null,
+    })),
+    failures,
+  };
+  mkdirSync(dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+async function main(): Promise<number> {
+  const settings = readSettings(process.env);
+  const startedAt = new Date();
+  const apiKey = generateApiKey();
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
+  const cells: CellResult[] = [];
+  const failures: TargetFailure[] = [];
+  const live: LiveTarget[] = [];
+  let redis: RedisProcess | undefined;
+  let fake: TargetProcess | undefined;
+  try {
+    // The fake provider is test code: always loaded through tsx (see fake-provider-target.ts).
+    fake = await spawnTarget({ name: 'fake-provider', script: childScript('fake-provider-target'), execArgv: TSX_IMPORT });
+    const upstreamBaseUrl = fake.info['baseUrl'];
+    if (!upstreamBaseUrl) throw new Error('the fake provider did not report its baseUrl');
+    if (GATEWAY_VARIANTS.some((v) => v.needsRedis && settings.targets.includes(v.name))) redis = await startRedis();
+    const plans = buildPlans(settings.targets, {
+      fake,
+      upstreamBaseUrl,
+      apiKeySha256: hashApiKey(apiKey),
+      policyBundle: POLICY_BUNDLE,
+      redisUrl: redis?.url,
+      childScript,
+      childExecArgv: CHILD_EXEC_ARGV,
+    });
+    log(`fake provider at ${upstreamBaseUrl}; starting ${plans.map((p) => p.name).join(', ')}`);
+    for (const plan of plans) {
+      try {
+        live.push(await startTarget(plan, settings, headers));
+      } catch (err) {
+        failures.push({ target: plan.name, reason: describeFailure(err) });
+        log(`${plan.name}: NOT MEASURED: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    if (!live.some((t) => t.plan.name === BASELINE)) throw new Error('the passthrough did not start: no floor to compare against');
+    const shapes = settings.modes.length * settings.connections.length;
+    log(`${live.length} targets × ${shapes} load shapes × (${settings.warmupSeconds}s warm-up + ${settings.seconds}s)`);
+    for (const mode of settings.modes) {
+      for (const connections of settings.connections) {
+        for (const target of live) cells.push(await measureCell(target, settings, headers, mode, connections));
+      }
+    }
+  } finally {
+    for (const target of live) await target.proc.stop();
+    await redis?.stop();
+    await fake?.stop();
+    killAllTargets();
+  }
+  process.stdout.write(`\nWorkjet Gateway bench: ${settings.seconds}s per cell after ${settings.warmupSeconds}s warm-up, ${cpus().length} CPUs, Node ${process.version}\n`);
+  process.stdout.write('× columns are target ÷ passthrough for the same mode and concurrency, measured in this run.\n\n');
+  process.stdout.write(`${formatTable(cells, failures)}\n`);
+  writeResults(settings, live, cells, failures, startedAt);
+  process.stdout.write(`\nresults: ${RESULTS_FILE}\n`);
+  const failedCells = cells.filter((c) => c.load.non2xx + c.load.errors > 0).length;
+  return failures.length > 0 || failedCells > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    killAllTargets();
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,130 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildMessage } from './target-child.js';
+
+/** A benchmark target running in its own child process. */
+export interface TargetProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly port: number;
+  readonly info: Record<string, string>;
+  /** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+const exitHooks = new Set<() => void>();
+
+/** Kills every child still alive and runs the exit hooks, synchronously: safe from an 'exit' handler. */
+export function killAllTargets(): void {
+  for (const child of live) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  live.clear();
+  for (const hook of exitHooks) {
+    try {
+      hook();
+    } catch {
+      // Best effort: one failed cleanup must not keep the others from running.
+    }
+  }
+  exitHooks.clear();
+}
+
+/** Runs `hook` (synchronous) when the bench exits or is interrupted; returns a function that cancels it. */
+export function onBenchExit(hook: () => void): () => void {
+  guardParentExit();
+  exitHooks.add(hook);
+  return () => void exitHooks.delete(hook);
+}
+
+/** Registers a child that is not a Node target (redis-server) so it dies with the bench too. */
+export function trackChild(child: ChildProcess): void {
+  guardParentExit();
+  live.add(child);
+}
+
+/** Forgets a tracked child once it has exited. */
+export function untrackChild(child: ChildProcess): void {
+  live.delete(child);
+}
+
+let guarded = false;
+function guardParentExit(): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('exit', killAllTargets);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAllTargets();
+      process.exit(130);
+    });
+  }
+}
+
+function waitExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export interface SpawnOptions {
+  readonly name: string;
+  /** Absolute path of the child entry (`dist/bench/*-target.js`). */
+  readonly script: string;
+  readonly env?: Record<string, string>;
+  readonly cwd?: string;
+  /** Node flags of the child (e.g. `--import tsx` when the bench itself runs from source). */
+  readonly execArgv?: readonly string[];
+  readonly readyTimeoutMs?: number;
+}
+
+/** Forks a target entry and waits for it to report its port; rejects with its stderr on failure. */
+export function spawnTarget(options: SpawnOptions): Promise<TargetProcess> {
+  guardParentExit();
+  // stdout is discarded (the gateway's per-request JSON log lines cost it the same as in production
+  // when shipped to a file); stderr is kept so a failed start says why.
+  const child = fork(options.script, [], {
+    cwd: options.cwd,
+    execArgv: [...(options.execArgv ?? [])],
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  live.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 6_000);
+      await waitExit(child);
+      clearTimeout(timer);
+    }
+    live.delete(child);
+  };
+
+  return new Promise<TargetProcess>((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      void stop();
+      reject(new Error(`${options.name}: ${why}${stderr ? `\n--- stderr ---\n${stderr}` : ''}`));
+    };
+    const timer = setTimeout(() => fail(`not ready after ${options.readyTimeoutMs ?? 60_000} ms`), options.readyTimeoutMs ?? 60_000);
+    child.once('exit', (code, signal) => fail(`exited during start (code ${code}, signal ${signal})`));
+    child.once('error', (err) => fail(err.message));
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'error') {
+        fail(message.message);
+        return;
+      }
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      if (child.pid === undefined) {
+        fail('no pid');
+        return;
+      }
+      resolve({ name: options.name, pid: child.pid, port: message.port, info: message.info ?? {}, stop });
+    });
+  });
+}

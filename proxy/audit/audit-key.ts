@@ -1,0 +1,87 @@
+import RE2 from 're2';
+import { TENANT_ID_PATTERN } from '../config/schema.js';
+
+/**
+ * The storage layout of the audit log: `audit/{tenantId}/{yyyy}/{mm}/{dd}/{logId}.json`, UTC.
+ * Every part of a key is validated here, so no key can escape its tenant's partition.
+ */
+
+/** Operator partition for requests that never identified a tenant (401). No tenant id can match it. */
+export const UNAUTHENTICATED_PARTITION = '_unauthenticated';
+
+const tenantIdRe = new RE2(TENANT_ID_PATTERN);
+/** Lowercase canonical UUIDv7 (version nibble 7, RFC 9562 variant). */
+const logIdRe = new RE2('^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$');
+const dateRe = new RE2('^(\\d{4})-(\\d{2})-(\\d{2})$');
+
+/** True for a tenant id the config schema accepts (never the operator partition). */
+export function isTenantId(value: string): boolean {
+  return tenantIdRe.test(value);
+}
+
+/** True for a partition name a record may live in: a tenant id or the operator partition. */
+export function isPartition(value: string): boolean {
+  return value === UNAUTHENTICATED_PARTITION || isTenantId(value);
+}
+
+/** True for a well-formed log id (lowercase UUIDv7). */
+export function isLogId(value: string): boolean {
+  return value.length === 36 && logIdRe.test(value);
+}
+
+/** Milliseconds since the epoch encoded in a UUIDv7's first 48 bits. */
+export function logIdTimeMs(logId: string): number {
+  return Number.parseInt(logId.slice(0, 8) + logId.slice(9, 13), 16);
+}
+
+/** A UTC calendar day as its three key parts. */
+export interface AuditDay {
+  readonly yyyy: string;
+  readonly mm: string;
+  readonly dd: string;
+}
+
+/** The UTC day of an epoch-milliseconds instant. */
+export function dayOf(ms: number): AuditDay {
+  const iso = new Date(ms).toISOString();
+  return { yyyy: iso.slice(0, 4), mm: iso.slice(5, 7), dd: iso.slice(8, 10) };
+}
+
+/** `YYYY-MM-DD` of a day. */
+export function formatDay(day: AuditDay): string {
+  return `${day.yyyy}-${day.mm}-${day.dd}`;
+}
+
+/** Parses a strict `YYYY-MM-DD` that names a real calendar day; undefined otherwise. */
+export function parseDay(value: string): AuditDay | undefined {
+  const m = dateRe.exec(value);
+  if (!m) return undefined;
+  const [, yyyy = '', mm = '', dd = ''] = m;
+  const ms = Date.UTC(Number(yyyy), Number(mm) - 1, Number(dd));
+  // Date.UTC rolls 2026-02-30 over to March; a real day survives the round trip.
+  if (Number.isNaN(ms) || formatDay(dayOf(ms)) !== value) return undefined;
+  return { yyyy, mm, dd };
+}
+
+function assertPartition(partition: string): void {
+  if (!isPartition(partition)) throw new TypeError(`invalid audit partition ${JSON.stringify(partition)}`);
+}
+
+/** `audit/{partition}/{yyyy}/{mm}/{dd}/` — the folder (key prefix) of one tenant-day. */
+export function dayPrefix(partition: string, day: AuditDay): string {
+  assertPartition(partition);
+  return `audit/${partition}/${day.yyyy}/${day.mm}/${day.dd}/`;
+}
+
+/** The object key of one record; the day comes from the log id's timestamp (= the record's time). */
+export function recordKey(partition: string, logId: string): string {
+  if (!isLogId(logId)) throw new TypeError('invalid audit log id');
+  return `${dayPrefix(partition, dayOf(logIdTimeMs(logId)))}${logId}.json`;
+}
+
+/** The log id a listed file/object name stands for, or undefined for anything else (temp files, strays). */
+export function logIdOfName(name: string): string | undefined {
+  if (!name.endsWith('.json')) return undefined;
+  const id = name.slice(0, -'.json'.length);
+  return isLogId(id) ? id : undefined;
+}

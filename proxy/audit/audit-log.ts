@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import RE2 from 're2';
+import type { AuditConfig } from '../config/schema.js';
+import type { RequestContext } from '../pipeline/context.js';
+import type { TenantScope } from '../identity/tenant-scope.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { buildAuditRecord, buildEventRecord, type AuditEventInput, type AuditExtras, type AuditRecord, type AuditRecordDraft } from './audit-record.js';
+import { HashChain } from './hash-chain.js';
+import { Spool } from './spool.js';
+import { Deliverer } from './deliverer.js';
+import { FileSink } from './file-sink.js';
+import { S3Sink } from './s3-sink.js';
+import type { AuditSink } from './sink.js';
+import { createAuditReader, type AuditReader } from './audit-reader.js';
+
+/**
+ * The audit log: builds records, chains them, spools them durably and delivers them to the
+ * sink in the background. With `durability: spool` (default) `append` resolves only once the
+ * record is fsync'd in the local spool, so a crash after the response loses nothing; with
+ * `async` it resolves at once. When the spool cannot be written, `onSpoolFailure: reject`
+ * (default) rejects with `audit_unavailable` (the gateway answers 503), `serve` logs and goes on.
+ */
+
+export interface AuditStats {
+  readonly sink: AuditSink['kind'];
+  readonly durability: AuditConfig['durability'];
+  readonly instance: string;
+  readonly appended: number;
+  readonly delivered: number;
+  /** Records spooled but not yet confirmed by the sink. */
+  readonly pendingRecords: number;
+  readonly spoolBytes: number;
+  readonly spoolSegments: number;
+  /** Age of the oldest record the sink has not confirmed; 0 when caught up. */
+  readonly oldestUndeliveredAgeMs: number;
+  readonly groupCommits: number;
+  readonly appendFailures: number;
+  readonly deliveryFailedAttempts: number;
+  readonly lastDeliveryError: string | null;
+}
+
+export interface AuditLog {
+  readonly instance: string;
+  readonly reader: AuditReader;
+  /** Chains and spools a record. Rejects with GatewayError `audit_unavailable` per `onSpoolFailure`. */
+  append(draft: AuditRecordDraft): Promise<AuditRecord>;
+  /** Builds the record of a model request from its context and appends it. */
+  recordRequest(ctx: RequestContext, extras?: Omit<AuditExtras, 'includeContent'>): Promise<AuditRecord>;
+  /**
+   * Records an admin action or system event (`audit.read`, `budget.alert`, …) of a tenant; a null
+   * scope (unidentified admin caller) records into the operator partition `_unauthenticated`.
+   */
+  appendEvent(scope: TenantScope | null, event: AuditEventInput): Promise<AuditRecord>;
+  stats(): AuditStats;
+  /** Commits pending appends, delivers what it can within the drain timeout, stops the deliverer. */
+  close(): Promise<void>;
+}
+
+export interface CreateAuditLogOptions {
+  readonly config: AuditConfig;
+  readonly logger: Logger;
+  /** Chain instance id (default `WORKJET_INSTANCE_ID` or a random id per process start). */
+  readonly instanceId?: string;
+  /** How often spool stats are logged (default 60 s; 0 disables). */
+  readonly statsIntervalMs?: number;
+  /** How long `close` keeps delivering before leaving the rest to the next start (default 5 s). */
+  readonly drainTimeoutMs?: number;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  readonly maxSegmentBytes?: number;
+}
+
+const instanceRe = new RE2('^[A-Za-z0-9._-]{1,64}$');
+
+function createSink(config: AuditConfig): AuditSink {
+  if (config.sink === 's3') {
+    if (!config.s3) throw new Error('audit.s3: required when audit.sink is "s3"');
+    return new S3Sink(config.s3);
+  }
+  return new FileSink(config.dir);
+}
+
+/** Opens the spool (delivering leftovers of an earlier process) and starts the deliverer. */
+export async function createAuditLog(options: CreateAuditLogOptions): Promise<AuditLog> {
+  const { config } = options;
+  const logger = options.logger.child({ component: 'audit' });
+  const instance = options.instanceId ?? process.env.WORKJET_INSTANCE_ID ?? randomBytes(6).toString('hex');
+  if (!instanceRe.test(instance)) throw new Error('audit instance id: letters, digits and . _ - only (max 64)');
+  const sink = createSink(config);
+  const spool = await Spool.open({
+    dir: join(resolve(config.dir), 'spool'),
+    groupCommitMs: config.groupCommitMs,
+    ...(options.maxSegmentBytes ? { maxSegmentBytes: options.maxSegmentBytes } : {}),
+  });
+  const leftovers = spool.segments().reduce((n, s) => n + s.lines, 0);
+  if (leftovers > 0) logger.info({ records: leftovers }, 'audit spool: delivering records left by an earlier process');
+  const deliverer = new Deliverer({
+    spool,
+    sink,
+    logger,
+    ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
+    ...(options.retryMaxMs !== undefined ? { retryMaxMs: options.retryMaxMs } : {}),
+  });
+  await deliverer.start();
+
+  const chain = new HashChain(instance);
+  const reject = config.onSpoolFailure === 'reject';
+  let appended = 0;
+  let lastSpoolFailed = false;
+
+  const onSpoolError = (err: unknown, record: AuditRecord): void => {
+    lastSpoolFailed = true;
+    const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
+    logger.error(
+      { code, tenant: record.tenant, logId: record.id, onSpoolFailure: config.onSpoolFailure },
+      reject ? 'audit spool write failed: refusing requests that cannot be audited (503)' : 'audit spool write failed: serving without an audit record (onSpoolFailure: serve)',
+    );
+  };
+
+  async function append(draft: AuditRecordDraft): Promise<AuditRecord> {
+    // Chain and spool order must match: link synchronously, then enqueue in the same tick.
+    const record = chain.link(draft);
+    appended++;
+    const committed = spool.append(record).then(
+      () => {
+        lastSpoolFailed = false;
+      },
+      (err: unknown) => {
+        onSpoolError(err, record);
+        if (reject) throw new GatewayError('audit_unavailable', 'The audit log is unavailable, so the request was not served.', { cause: err });
+      },
+    );
+    // In async mode still wait while the spool is failing, so `reject` can refuse requests.
+    if (config.durability === 'spool' || (reject && lastSpoolFailed)) await committed;
+    else committed.catch(() => undefined);
+    return record;
+  }
+
+  const stats = (): AuditStats => {
+    const s = spool.stats();
+    const d = deliverer.stats();
+    const spooledLines = spool.segments().reduce((n, seg) => n + seg.lines, 0);
+    return {
+      sink: sink.kind,
+      durability: config.durability,
+      instance,
+      appended,
+      delivered: d.delivered,
+      pendingRecords: Math.max(0, spooledLines - d.deliveredInCurrent) + spool.pendingAppends,
+      spoolBytes: s.bytes,
+      spoolSegments: s.segments,
+      oldestUndeliveredAgeMs: d.oldestPendingAt === null ? 0 : Math.max(0, Date.now() - d.oldestPendingAt),
+      groupCommits: s.commits,
+      appendFailures: s.appendFailures,
+      deliveryFailedAttempts: d.failedAttempts,
+      lastDeliveryError: d.lastError,
+    };
+  };
+
+  const statsInterval = options.statsIntervalMs ?? 60_000;
+  const timer =
+    statsInterval > 0
+      ? setInterval(() => {
+          const current = stats();
+          const busy = current.pendingRecords > 0 || current.appendFailures > 0;
+          logger[busy ? 'info' : 'debug']({ ...current }, 'audit spool stats');
+        }, statsInterval)
+      : undefined;
+  timer?.unref();
+
+  let closed: Promise<void> | undefined;
+  return {
+    instance,
+    reader: createAuditReader(sink),
+    append,
+    recordRequest: (ctx, extras) => append(buildAuditRecord(ctx, { ...extras, includeContent: config.includeContent })),
+    appendEvent: (scope, event) => append(buildEventRecord(scope, event)),
+    stats,
+    close() {
+      closed ??= (async () => {
+        if (timer) clearInterval(timer);
+        await spool.close();
+        const drained = await deliverer.drain(options.drainTimeoutMs ?? 5_000);
+        await deliverer.stop();
+        await spool.release();
+        await sink.close();
+        if (!drained) logger.warn({ pendingRecords: stats().pendingRecords }, 'audit log closed with undelivered records; the next start delivers them');
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,260 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { AuditSink } from './sink.js';
+import type { Spool, SpoolLine, SpoolSegment } from './spool.js';
+import { readSpoolChunk } from './spool-reader.js';
+import { recordKey } from './audit-key.js';
+
+/**
+ * Moves spooled records to the sink, oldest segment first. A batch is retried with exponential
+ * backoff until the sink confirmed every record of it (and `sync` made them durable); only then
+ * does the checkpoint advance, and a sealed segment is deleted once all of it is confirmed.
+ * Keys are the records' own (`audit/{tenant}/…/{id}.json`), so a batch redelivered after a crash
+ * or a timeout overwrites the same objects: each record ends up in the sink exactly once.
+ */
+
+export interface DelivererOptions {
+  readonly spool: Spool;
+  readonly sink: AuditSink;
+  readonly logger: Logger;
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+}
+
+interface Checkpoint {
+  segment: string;
+  offset: number;
+  lines: number;
+}
+
+export interface DelivererStats {
+  delivered: number;
+  /** Failed delivery attempts (one per failed batch attempt). */
+  failedAttempts: number;
+  corruptLines: number;
+  /** Epoch ms of the oldest record not yet confirmed by the sink, or null when caught up. */
+  oldestPendingAt: number | null;
+  /** Lines of the current segment already confirmed (subtract from the spool's line count). */
+  deliveredInCurrent: number;
+  lastError: string | null;
+}
+
+export class Deliverer {
+  readonly #o: Required<Omit<DelivererOptions, 'logger' | 'spool' | 'sink'>> & Pick<DelivererOptions, 'logger' | 'spool' | 'sink'>;
+  readonly #checkpointPath: string;
+  #cursor: Checkpoint = { segment: '', offset: 0, lines: 0 };
+  #stopped = false;
+  #loop?: Promise<void>;
+  /** Set by a spool change; an idle wait returns at once when set. */
+  #changed = false;
+  #wakeIdle?: () => void;
+  #wakeBackoff?: () => void;
+  #unsubscribe?: () => void;
+  readonly #stats: DelivererStats = { delivered: 0, failedAttempts: 0, corruptLines: 0, oldestPendingAt: null, deliveredInCurrent: 0, lastError: null };
+  #outage = false;
+
+  constructor(options: DelivererOptions) {
+    this.#o = { batchSize: 256, concurrency: 16, retryBaseMs: 100, retryMaxMs: 10_000, ...options };
+    this.#checkpointPath = join(options.spool.dir, 'checkpoint.json');
+  }
+
+  /** Starts delivering, from the checkpoint an earlier process left if any. */
+  async start(): Promise<void> {
+    try {
+      const saved = JSON.parse(await readFile(this.#checkpointPath, 'utf8')) as Checkpoint;
+      if (typeof saved.segment === 'string' && Number.isInteger(saved.offset) && Number.isInteger(saved.lines)) this.#cursor = saved;
+    } catch {
+      // No checkpoint: start at the beginning of the oldest segment (redelivery is idempotent).
+    }
+    this.#unsubscribe = this.#o.spool.onChange(() => {
+      this.#changed = true;
+      this.#wakeIdle?.();
+    });
+    this.#loop = this.#run().catch((err: unknown) => {
+      this.#o.logger.error({ err }, 'audit deliverer stopped unexpectedly');
+    });
+  }
+
+  stats(): DelivererStats {
+    return { ...this.#stats, deliveredInCurrent: this.#cursor.lines };
+  }
+
+  /** Resolves when every segment was delivered and removed, or after `timeoutMs`. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#o.spool.segments().length > 0 && !this.#stopped) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return this.#o.spool.segments().length === 0;
+  }
+
+  /** Stops after the current attempt; undelivered records stay in the spool for the next start. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    this.#wakeIdle?.();
+    this.#wakeBackoff?.();
+    await this.#loop;
+  }
+
+  /** Waits for new spooled data (or a poll interval); returns at once if some arrived meanwhile. */
+  #waitForChange(): Promise<void> {
+    if (this.#changed || this.#stopped) {
+      this.#changed = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#wakeIdle = undefined;
+        this.#changed = false;
+        resolve();
+      };
+      // Unref'd: an idle deliverer must not keep a process alive (the spool is durable anyway).
+      const timer = setTimeout(done, 1000).unref();
+      this.#wakeIdle = done;
+    });
+  }
+
+  /** Backoff pause: new appends do not shorten it (they arrive constantly under load); stop does. */
+  #backoff(ms: number): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#wakeBackoff = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms).unref();
+      this.#wakeBackoff = done;
+    });
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (!this.#stopped) {
+      try {
+        await this.#step();
+        failures = 0;
+      } catch (err) {
+        // Spool I/O failed (disk trouble): keep the loop alive and try again later.
+        if (failures % 20 === 0) this.#o.logger.error({ error: describe(err) }, 'audit deliverer: spool read failed; retrying');
+        failures++;
+        await this.#backoff(Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.min(failures, 20)));
+      }
+    }
+  }
+
+  /** One round: deliver the next chunk of the oldest segment, remove a finished one, or wait. */
+  async #step(): Promise<void> {
+    const segment = this.#o.spool.segments()[0];
+    if (!segment) {
+      this.#stats.oldestPendingAt = null;
+      await this.#waitForChange();
+      return;
+    }
+    if (this.#cursor.segment !== segment.name) this.#cursor = { segment: segment.name, offset: 0, lines: 0 };
+    const chunk = await readSpoolChunk(segment.path, this.#cursor.offset, segment.readLimit, this.#o.batchSize, segment.sealed);
+    if (chunk.consumed === 0) {
+      if (segment.sealed && this.#cursor.offset >= segment.readLimit) {
+        await this.#finishSegment(segment);
+      } else {
+        this.#stats.oldestPendingAt = null;
+        await this.#waitForChange();
+      }
+      return;
+    }
+    if (chunk.corrupt > 0) {
+      this.#stats.corruptLines += chunk.corrupt;
+      this.#o.logger.warn({ segment: segment.name, lines: chunk.corrupt }, 'audit spool: skipped unreadable lines (torn tail of an interrupted write)');
+    }
+    this.#stats.oldestPendingAt = chunk.lines.length > 0 ? Math.min(...chunk.lines.map((l) => l.at)) : null;
+    if (!(await this.#deliver(chunk.lines))) return; // stopped mid-outage: the spool keeps them
+    this.#cursor = { segment: segment.name, offset: chunk.end, lines: this.#cursor.lines + chunk.consumed };
+    this.#stats.delivered += chunk.lines.length;
+    await this.#saveCheckpoint();
+  }
+
+  async #finishSegment(segment: SpoolSegment): Promise<void> {
+    await this.#o.spool.removeSegment(segment);
+    this.#cursor = { segment: '', offset: 0, lines: 0 };
+    await this.#saveCheckpoint();
+  }
+
+  async #saveCheckpoint(): Promise<void> {
+    // Not fsync'd on purpose: a lost checkpoint only means an idempotent redelivery.
+    const temp = `${this.#checkpointPath}.tmp`;
+    await writeFile(temp, JSON.stringify(this.#cursor));
+    await rename(temp, this.#checkpointPath);
+  }
+
+  /** Puts every line until all succeeded; false if stopped first. */
+  async #deliver(lines: SpoolLine[]): Promise<boolean> {
+    let pending = lines;
+    let attempt = 0;
+    let synced = false;
+    while (!this.#stopped) {
+      try {
+        if (pending.length > 0) pending = await this.#putAll(pending);
+        if (pending.length === 0) {
+          if (!synced) await this.#o.sink.sync();
+          synced = true;
+          if (this.#outage) this.#o.logger.info({ attempts: attempt }, 'audit sink reachable again; delivering spooled records');
+          this.#outage = false;
+          return true;
+        }
+      } catch (err) {
+        this.#stats.lastError = describe(err);
+      }
+      this.#stats.failedAttempts++;
+      if (!this.#outage || attempt % 20 === 0) {
+        this.#o.logger.warn({ pending: pending.length, attempt, error: this.#stats.lastError }, 'audit sink unavailable; records stay in the spool and will be retried');
+      }
+      this.#outage = true;
+      const delay = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.min(attempt, 20));
+      attempt++;
+      await this.#backoff(delay / 2 + Math.random() * (delay / 2));
+    }
+    return false;
+  }
+
+  /** Puts lines with bounded concurrency; returns the ones that failed. */
+  async #putAll(lines: SpoolLine[]): Promise<SpoolLine[]> {
+    const failed: SpoolLine[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < lines.length) {
+        const line = lines[next++] as SpoolLine;
+        let key: string;
+        try {
+          key = recordKey(line.record.tenant, line.record.id);
+        } catch {
+          this.#stats.corruptLines++;
+          this.#o.logger.error({ id: String(line.record.id).slice(0, 64) }, 'audit spool: record with an invalid tenant or id skipped');
+          continue;
+        }
+        try {
+          await this.#o.sink.put(key, `${JSON.stringify(line.record)}\n`);
+        } catch (err) {
+          this.#stats.lastError = describe(err);
+          failed.push(line);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, lines.length) }, worker));
+    return failed;
+  }
+}
+
+/** A short error description for logs and stats (SDK errors carry no credentials in name/code). */
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return `${err.name}${code ? ` ${code}` : ''}: ${err.message}`.slice(0, 300);
+  }
+  return String(err).slice(0, 300);
+}

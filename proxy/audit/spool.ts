@@ -1,0 +1,252 @@
+import { mkdir, open, readdir, stat, unlink, readFile, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { AuditRecord } from './audit-record.js';
+import { fsyncDir } from './file-sink.js';
+import { acquireSpoolLock, releaseSpoolLock } from './spool-lock.js';
+
+/**
+ * The local append-only spool: NDJSON segment files under `<audit.dir>/spool/`, one line
+ * `{"at":<epoch ms>,"record":{…}}` per record. Appends are group-committed: everything appended
+ * within `groupCommitMs` (and while the previous fsync runs) is written with one write and one
+ * fdatasync, and each append's promise resolves only after that fsync. A process writes only
+ * segments it created; segments found at open are leftovers of an earlier process, delivered
+ * and then deleted by the deliverer.
+ */
+
+export interface SpoolLine {
+  readonly at: number;
+  readonly record: AuditRecord;
+}
+
+export interface SpoolSegment {
+  readonly name: string;
+  readonly path: string;
+  /** Bytes a reader may consume: fsync'd bytes for our segments, the file size for leftovers. */
+  readLimit: number;
+  /** Complete lines within `readLimit`. */
+  lines: number;
+  /** No more appends will come (rolled, failed, closed, or left by an earlier process). */
+  sealed: boolean;
+}
+
+interface PendingAppend {
+  readonly line: string;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+interface ActiveSegment {
+  readonly segment: SpoolSegment;
+  readonly handle: FileHandle;
+  /** Bytes committed (written and fsync'd). */
+  size: number;
+}
+
+export interface SpoolOptions {
+  readonly dir: string;
+  readonly groupCommitMs: number;
+  /** Roll to a new segment after this many bytes (default 16 MiB). */
+  readonly maxSegmentBytes?: number;
+}
+
+const SEGMENT_SUFFIX = '.ndjson';
+
+export class Spool {
+  readonly dir: string;
+  readonly #groupCommitMs: number;
+  readonly #maxSegmentBytes: number;
+  readonly #segments: SpoolSegment[] = [];
+  readonly #listeners = new Set<() => void>();
+  readonly #tag = randomBytes(4).toString('hex');
+  #counter = 0;
+  #active?: ActiveSegment;
+  #pending: PendingAppend[] = [];
+  #timer?: NodeJS.Timeout | NodeJS.Immediate;
+  #flushing?: Promise<void>;
+  #closed = false;
+  #commits = 0;
+  #failures = 0;
+
+  private constructor(options: SpoolOptions) {
+    this.dir = options.dir;
+    this.#groupCommitMs = options.groupCommitMs;
+    this.#maxSegmentBytes = options.maxSegmentBytes ?? 16 * 1024 * 1024;
+  }
+
+  /** Opens (creating) the spool directory, takes its lock and lists leftover segments. */
+  static async open(options: SpoolOptions): Promise<Spool> {
+    const spool = new Spool(options);
+    await mkdir(options.dir, { recursive: true, mode: 0o750 });
+    await acquireSpoolLock(options.dir);
+    try {
+      await spool.#loadLeftovers();
+    } catch (err) {
+      await releaseSpoolLock(options.dir);
+      throw err;
+    }
+    return spool;
+  }
+
+  async #loadLeftovers(): Promise<void> {
+    const names = (await readdir(this.dir)).filter((n) => n.endsWith(SEGMENT_SUFFIX)).sort();
+    for (const name of names) {
+      const path = join(this.dir, name);
+      const size = (await stat(path)).size;
+      if (size === 0) {
+        await unlink(path);
+        continue;
+      }
+      const text = await readFile(path);
+      let lines = 0;
+      for (let at = text.indexOf(10); at !== -1; at = text.indexOf(10, at + 1)) lines++;
+      this.#segments.push({ name, path, readLimit: size, lines, sealed: true });
+    }
+  }
+
+  /** Appends a record; resolves once it is fsync'd, rejects when the write or fsync failed. */
+  append(record: AuditRecord): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('audit spool is closed'));
+    const line = `${JSON.stringify({ at: Date.now(), record })}\n`;
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.push({ line, resolve, reject });
+      this.#schedule(false);
+    });
+  }
+
+  #schedule(now: boolean): void {
+    if (this.#flushing || this.#timer) return;
+    const run = (): void => {
+      this.#timer = undefined;
+      void this.#flush();
+    };
+    this.#timer = now || this.#groupCommitMs === 0 ? setImmediate(run) : setTimeout(run, this.#groupCommitMs);
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    this.#flushing = this.#commit(batch);
+    await this.#flushing;
+    this.#flushing = undefined;
+    // Appends that arrived during the fsync already waited one commit: write them right away.
+    if (this.#pending.length > 0) this.#schedule(true);
+  }
+
+  async #commit(batch: PendingAppend[]): Promise<void> {
+    const bytes = Buffer.from(batch.map((p) => p.line).join(''), 'utf8');
+    let active: ActiveSegment | undefined;
+    try {
+      active = await this.#ensureActive();
+      let written = 0;
+      while (written < bytes.length) {
+        const { bytesWritten } = await active.handle.write(bytes, written, bytes.length - written, active.size + written);
+        written += bytesWritten;
+      }
+      await active.handle.datasync();
+      active.size += bytes.length;
+      active.segment.readLimit = active.size;
+      active.segment.lines += batch.length;
+      this.#commits++;
+    } catch (err) {
+      this.#failures += batch.length;
+      for (const p of batch) p.reject(err);
+      // The segment may now end in a torn line: cut it back if we can and never append to it again.
+      if (active) await active.handle.truncate(active.size).catch(() => undefined);
+      await this.#sealActive();
+      this.#notify();
+      return;
+    }
+    for (const p of batch) p.resolve();
+    if (active.size >= this.#maxSegmentBytes) await this.#sealActive();
+    this.#notify();
+  }
+
+  async #ensureActive(): Promise<ActiveSegment> {
+    if (this.#active) return this.#active;
+    const name = `${Date.now().toString().padStart(15, '0')}-${this.#tag}-${String(this.#counter++).padStart(6, '0')}${SEGMENT_SUFFIX}`;
+    const path = join(this.dir, name);
+    const handle = await open(path, 'wx', 0o640);
+    try {
+      // The new file's directory entry must be durable before any record in it counts as spooled.
+      await fsyncDir(this.dir);
+    } catch (err) {
+      await handle.close();
+      await unlink(path).catch(() => undefined);
+      throw err;
+    }
+    const segment: SpoolSegment = { name, path, readLimit: 0, lines: 0, sealed: false };
+    this.#segments.push(segment);
+    this.#active = { segment, handle, size: 0 };
+    return this.#active;
+  }
+
+  async #sealActive(): Promise<void> {
+    const active = this.#active;
+    if (!active) return;
+    this.#active = undefined;
+    active.segment.sealed = true;
+    await active.handle.close().catch(() => undefined);
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Called after every commit, failure and seal (the deliverer wakes up on it). */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Segments not yet removed, oldest first. */
+  segments(): readonly SpoolSegment[] {
+    return this.#segments;
+  }
+
+  /** Deletes a sealed segment whose records the sink confirmed. */
+  async removeSegment(segment: SpoolSegment): Promise<void> {
+    if (!segment.sealed) throw new Error('cannot remove the active spool segment');
+    const at = this.#segments.indexOf(segment);
+    if (at !== -1) this.#segments.splice(at, 1);
+    await unlink(segment.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
+
+  /** Appends waiting for their group commit. */
+  get pendingAppends(): number {
+    return this.#pending.length;
+  }
+
+  stats(): { segments: number; bytes: number; commits: number; appendFailures: number } {
+    return {
+      segments: this.#segments.length,
+      bytes: this.#segments.reduce((sum, s) => sum + s.readLimit, 0),
+      commits: this.#commits,
+      appendFailures: this.#failures,
+    };
+  }
+
+  /** Commits what is pending, seals the active segment and refuses further appends. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#flushing || this.#timer || this.#pending.length > 0) {
+      if (this.#timer) {
+        clearTimeout(this.#timer as NodeJS.Timeout);
+        clearImmediate(this.#timer as NodeJS.Immediate);
+        this.#timer = undefined;
+      }
+      if (this.#flushing) await this.#flushing;
+      else await this.#flush();
+    }
+    await this.#sealActive();
+    this.#notify();
+  }
+
+  /** Releases the directory lock; call after the deliverer stopped. */
+  async release(): Promise<void> {
+    await releaseSpoolLock(this.dir);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * A tiny builder for RE2 sources that also derives, for every pattern, the RE2 source of its
+ * non-empty prefixes. The stream redactor uses that prefix language ("could this tail of the
+ * buffer still grow into a match?") to hold back only text that can start a secret, instead of a
+ * fixed window. Building both from one description keeps them consistent by construction.
+ */
+export interface Fragment {
+  /** RE2 source matching the fragment (no capture groups unless made with `capture`). */
+  readonly source: string;
+  /** RE2 source matching every non-empty prefix of a string the fragment matches. */
+  readonly prefix: string;
+}
+
+const SPECIAL = new Set(['\\', '^', '$', '.', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}']);
+
+function escapeChar(ch: string): string {
+  return SPECIAL.has(ch) ? `\\${ch}` : ch;
+}
+
+/** A literal string. */
+export function lit(text: string): Fragment {
+  if (text.length === 0) throw new Error('lit() needs a non-empty string');
+  const chars = [...text].map(escapeChar);
+  let prefix = chars[chars.length - 1] as string;
+  for (let i = chars.length - 2; i >= 0; i--) prefix = `${chars[i] as string}(?:${prefix})?`;
+  return { source: chars.join(''), prefix };
+}
+
+/** A character class (or any single-character RE2 atom) repeated `min`..`max` times (`Infinity` = unbounded). */
+export function cls(atom: string, min = 1, max = min): Fragment {
+  const count = (lo: number, hi: number): string => {
+    if (hi === Infinity) return lo === 0 ? '*' : lo === 1 ? '+' : `{${lo},}`;
+    if (lo === 1 && hi === 1) return '';
+    if (lo === hi) return `{${lo}}`;
+    if (lo === 0 && hi === 1) return '?';
+    return `{${lo},${hi}}`;
+  };
+  if (max < 1 || max < min) throw new Error('cls() needs 1 <= max and min <= max');
+  return { source: `${atom}${count(min, max)}`, prefix: `${atom}${count(1, max)}` };
+}
+
+/** A sequence: the prefixes are a prefix of the first part, or the first part whole followed by a prefix of the rest. */
+export function seq(...parts: Fragment[]): Fragment {
+  if (parts.length === 0) throw new Error('seq() needs parts');
+  if (parts.length === 1) return parts[0] as Fragment;
+  const [head, ...rest] = parts as [Fragment, ...Fragment[]];
+  const tail = seq(...rest);
+  return { source: parts.map((p) => p.source).join(''), prefix: `(?:${head.prefix}|${head.source}(?:${tail.prefix}))` };
+}
+
+/** Alternatives, tried in order (RE2 leftmost-first). */
+export function alt(...parts: Fragment[]): Fragment {
+  return {
+    source: `(?:${parts.map((p) => p.source).join('|')})`,
+    prefix: `(?:${parts.map((p) => p.prefix).join('|')})`,
+  };
+}
+
+/** Zero or one occurrence. */
+export function opt(part: Fragment): Fragment {
+  return { source: `(?:${part.source})?`, prefix: part.prefix };
+}
+
+/** A group repeated `min`..`max` times (`Infinity` = unbounded): whole copies, then a prefix of one more. */
+export function rep(part: Fragment, min: number, max: number): Fragment {
+  const range = max === Infinity ? (min === 0 ? '*' : min === 1 ? '+' : `{${min},}`) : `{${min},${max}}`;
+  const before = max === Infinity ? '*' : max <= 1 ? '{0}' : `{0,${max - 1}}`;
+  return { source: `(?:${part.source})${range}`, prefix: before === '{0}' ? part.prefix : `(?:${part.source})${before}(?:${part.prefix})` };
+}
+
+/** Case-insensitive fragment. */
+export function ci(part: Fragment): Fragment {
+  return { source: `(?i:${part.source})`, prefix: `(?i:${part.prefix})` };
+}
+
+/** The capture group that holds the sensitive value (group 1 of a detector pattern). */
+export function capture(part: Fragment): Fragment {
+  return { source: `(${part.source})`, prefix: part.prefix };
+}
+
+/** Non-empty prefixes of any of the literal words (used for keyword anchors). */
+export function words(...list: string[]): Fragment {
+  return alt(...list.map(lit));
+}

@@ -1,0 +1,179 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { assertTenantScope, type TenantScope } from '../identity/tenant-scope.js';
+import { microToUsd } from './cost.js';
+import { systemClock, utcMonth, type Clock } from './month.js';
+import {
+  reachedThresholds,
+  type ChargeOutcome,
+  type ChargeRequest,
+  type MonthSpend,
+  type Reservation,
+  type ReserveOutcome,
+  type ReserveRequest,
+  type SpendLedger,
+} from './spend-ledger.js';
+
+/** How long a settled id is remembered, so a retried settle is not charged twice. */
+const SETTLED_GRACE_MS = 5 * 60_000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS spend_month (
+  tenant TEXT NOT NULL, month TEXT NOT NULL,
+  spent INTEGER NOT NULL DEFAULT 0, reserved INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant, month)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS spend_user (
+  tenant TEXT NOT NULL, month TEXT NOT NULL, user TEXT NOT NULL, spent INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant, month, user)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS spend_reservation (
+  id TEXT PRIMARY KEY, tenant TEXT NOT NULL, month TEXT NOT NULL,
+  amount INTEGER NOT NULL, expires_at INTEGER NOT NULL, settled INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS spend_reservation_expiry ON spend_reservation (tenant, expires_at);
+CREATE TABLE IF NOT EXISTS spend_alert (
+  tenant TEXT NOT NULL, month TEXT NOT NULL, threshold REAL NOT NULL, raised_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant, month, threshold)) WITHOUT ROWID;
+`;
+
+interface MonthRow {
+  spent: number;
+  reserved: number;
+}
+interface ReservationRow {
+  id: string;
+  month: string;
+  amount: number;
+  settled: number;
+}
+
+/**
+ * The embedded spend ledger: one SQLite file (WAL) so spend survives restarts. Every operation
+ * is one IMMEDIATE transaction, so check-and-reserve is atomic in this process and also across
+ * processes that share the file. Reservations expire like the Redis ones.
+ */
+export class SqliteSpendLedger implements SpendLedger {
+  readonly #db: Database.Database;
+  readonly #clock: Clock;
+  readonly #stmt;
+
+  constructor(options: { file: string; clock?: Clock }) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.#db = new Database(options.file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.exec(SCHEMA);
+    this.#clock = options.clock ?? systemClock;
+    const db = this.#db;
+    this.#stmt = {
+      expired: db.prepare<[string, number], ReservationRow>('SELECT id, month, amount, settled FROM spend_reservation WHERE tenant = ? AND expires_at <= ?'),
+      deleteReservation: db.prepare<[string]>('DELETE FROM spend_reservation WHERE id = ?'),
+      month: db.prepare<[string, string], MonthRow>('SELECT spent, reserved FROM spend_month WHERE tenant = ? AND month = ?'),
+      addMonth: db.prepare<[{ tenant: string; month: string; spent: number; reserved: number }]>(
+        'INSERT INTO spend_month (tenant, month, spent, reserved) VALUES (@tenant, @month, @spent, @reserved) ' +
+          'ON CONFLICT (tenant, month) DO UPDATE SET spent = spent + excluded.spent, reserved = reserved + excluded.reserved',
+      ),
+      addUser: db.prepare<[{ tenant: string; month: string; user: string; spent: number }]>(
+        'INSERT INTO spend_user (tenant, month, user, spent) VALUES (@tenant, @month, @user, @spent) ON CONFLICT (tenant, month, user) DO UPDATE SET spent = spent + excluded.spent',
+      ),
+      insertReservation: db.prepare<[string, string, string, number, number, number]>(
+        'INSERT INTO spend_reservation (id, tenant, month, amount, expires_at, settled) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      reservation: db.prepare<[string, string], ReservationRow>('SELECT id, month, amount, settled FROM spend_reservation WHERE id = ? AND tenant = ?'),
+      markSettled: db.prepare<[number, string]>('UPDATE spend_reservation SET settled = 1, expires_at = ? WHERE id = ?'),
+      renew: db.prepare<[number, string, string]>('UPDATE spend_reservation SET expires_at = ? WHERE id = ? AND tenant = ? AND settled = 0'),
+      raiseAlert: db.prepare<[string, string, number, number]>('INSERT OR IGNORE INTO spend_alert (tenant, month, threshold, raised_at) VALUES (?, ?, ?, ?)'),
+      users: db.prepare<[string, string], { user: string; spent: number }>('SELECT user, spent FROM spend_user WHERE tenant = ? AND month = ?'),
+      open: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM spend_reservation WHERE tenant = ? AND month = ? AND settled = 0'),
+    };
+  }
+
+  currentMonth(): string {
+    return utcMonth(this.#clock());
+  }
+
+  async reserve(scope: TenantScope, request: ReserveRequest): Promise<ReserveOutcome> {
+    const tenant = assertTenantScope(scope).tenantId;
+    return this.#db
+      .transaction((): ReserveOutcome => {
+        const now = this.#clock();
+        const month = utcMonth(now);
+        this.#purge(tenant, now);
+        const row = this.#stmt.month.get(tenant, month) ?? { spent: 0, reserved: 0 };
+        if (row.spent + row.reserved + request.amountMicroUsd > request.capMicroUsd) {
+          return { ok: false, month, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved };
+        }
+        const reservation: Reservation = { id: randomBytes(12).toString('base64url'), month, amountMicroUsd: request.amountMicroUsd };
+        this.#stmt.insertReservation.run(reservation.id, tenant, month, request.amountMicroUsd, now + request.ttlMs, 0);
+        this.#stmt.addMonth.run({ tenant, month, spent: 0, reserved: request.amountMicroUsd });
+        return { ok: true, reservation, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved };
+      })
+      .immediate();
+  }
+
+  async renew(scope: TenantScope, reservation: Reservation, ttlMs: number): Promise<boolean> {
+    const tenant = assertTenantScope(scope).tenantId;
+    return this.#stmt.renew.run(this.#clock() + ttlMs, reservation.id, tenant).changes === 1;
+  }
+
+  async settle(scope: TenantScope, charge: ChargeRequest): Promise<ChargeOutcome> {
+    const tenant = assertTenantScope(scope).tenantId;
+    return this.#db
+      .transaction((): ChargeOutcome => {
+        const now = this.#clock();
+        this.#purge(tenant, now);
+        const existing = this.#stmt.reservation.get(charge.id, tenant);
+        if (existing?.settled === 1) {
+          return { spentMicroUsd: this.#stmt.month.get(tenant, charge.month)?.spent ?? 0, alerts: [], duplicate: true };
+        }
+        if (existing) {
+          this.#stmt.addMonth.run({ tenant, month: existing.month, spent: 0, reserved: -existing.amount });
+          this.#stmt.markSettled.run(now + SETTLED_GRACE_MS, charge.id);
+        } else {
+          this.#stmt.insertReservation.run(charge.id, tenant, charge.month, 0, now + SETTLED_GRACE_MS, 1);
+        }
+        const cost = Math.max(0, Math.round(charge.costMicroUsd));
+        this.#stmt.addMonth.run({ tenant, month: charge.month, spent: cost, reserved: 0 });
+        if (charge.user !== undefined && cost > 0) this.#stmt.addUser.run({ tenant, month: charge.month, user: charge.user, spent: cost });
+        const spent = this.#stmt.month.get(tenant, charge.month)?.spent ?? 0;
+        const alerts = [];
+        if (cost > 0 && charge.capMicroUsd !== undefined && charge.alertThresholds) {
+          for (const threshold of reachedThresholds(spent, charge.capMicroUsd, charge.alertThresholds)) {
+            if (this.#stmt.raiseAlert.run(tenant, charge.month, threshold, now).changes === 1) {
+              alerts.push({ threshold, spentUsd: microToUsd(spent), capUsd: microToUsd(charge.capMicroUsd), month: charge.month });
+            }
+          }
+        }
+        return { spentMicroUsd: spent, alerts, duplicate: false };
+      })
+      .immediate();
+  }
+
+  async read(scope: TenantScope, month?: string): Promise<MonthSpend> {
+    const tenant = assertTenantScope(scope).tenantId;
+    return this.#db
+      .transaction((): MonthSpend => {
+        const now = this.#clock();
+        const m = month ?? utcMonth(now);
+        this.#purge(tenant, now);
+        const row = this.#stmt.month.get(tenant, m) ?? { spent: 0, reserved: 0 };
+        const byUser: Record<string, number> = {};
+        for (const u of this.#stmt.users.all(tenant, m)) byUser[u.user] = u.spent;
+        return { month: m, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved, openReservations: this.#stmt.open.get(tenant, m)?.n ?? 0, byUser };
+      })
+      .immediate();
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  /** Drops expired reservations (releasing their amount) and forgotten settled markers. */
+  #purge(tenant: string, now: number): void {
+    for (const row of this.#stmt.expired.all(tenant, now)) {
+      if (row.settled === 0) this.#stmt.addMonth.run({ tenant, month: row.month, spent: 0, reserved: -row.amount });
+      this.#stmt.deleteReservation.run(row.id);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import type { RequestContext } from '../pipeline/context.js';
+import type { RouteKind } from '../pipeline/types.js';
+
+/**
+ * Input-token estimate of a request, used as the worst case by the budget stage and as the
+ * admission estimate of tokens/min. It must not undercount (or a budget could be passed), and
+ * it runs on the request path, so it is bounded in cost:
+ *
+ * - OpenAI models (names starting `gpt-`, `o1`/`o3`/`o4`, `chatgpt-`, `text-embedding-`) are
+ *   counted with their real BPE (`gpt-tokenizer`: `cl100k_base` for gpt-4/3.5 and the older
+ *   embeddings, `o200k_base` for the rest), plus 4 tokens per message and 3 for the reply
+ *   primer, the framing OpenAI adds.
+ * - Other models (Anthropic, Llama on vLLM, …) have no public tokenizer here, and prompts over
+ *   {@link TOKENIZE_MAX_CHARS} characters would block the event loop too long (~20 ms per MB):
+ *   they get `ceil(ascii / 3) + non-ASCII code units`. English runs ~4 chars/token, so ASCII/3
+ *   overestimates; CJK and emoji are about a token per code unit, so counting each as one
+ *   keeps the bound there too.
+ * - Images, audio and files count {@link MEDIA_PART_TOKENS} each (their real cost depends on
+ *   pixels and model; base64 payloads are never tokenized as text).
+ * - Tool and schema definitions are counted as their JSON text.
+ */
+export const TOKENIZE_MAX_CHARS = 256 * 1024;
+export const MEDIA_PART_TOKENS = 2_000;
+const PER_ITEM_TOKENS = 4;
+const PRIMER_TOKENS = 3;
+
+const MEDIA_TYPES = new Set(['image_url', 'image', 'input_image', 'input_audio', 'audio', 'file', 'input_file', 'document']);
+const SCHEMA_FIELDS = new Set(['tools', 'functions', 'response_format', 'tool_choice', 'text']);
+
+interface PromptParts {
+  texts: string[];
+  chars: number;
+  items: number;
+  media: number;
+  /** Token ids sent as-is (embeddings accept pre-tokenized input). */
+  tokenIds: number;
+}
+
+const cache = new WeakMap<RequestContext, number>();
+const NO_SPECIAL = { disallowedSpecial: new Set<string>() };
+
+/** Input tokens of the request as it will be forwarded (after DLP redaction); cached per request. */
+export function estimateInputTokens(ctx: RequestContext): number {
+  const hit = cache.get(ctx);
+  if (hit !== undefined) return hit;
+  const request = ctx.peekRequest();
+  const value = request ? estimateBodyInputTokens(ctx.route, ctx.outgoingBody, request.target.model) : 0;
+  cache.set(ctx, value);
+  return value;
+}
+
+/** Input tokens of a request body for `model` on `route` (see the module comment for the method). */
+export function estimateBodyInputTokens(route: RouteKind, body: Readonly<Record<string, unknown>>, model: string): number {
+  const parts: PromptParts = { texts: [], chars: 0, items: 0, media: 0, tokenIds: 0 };
+  for (const field of promptFields(route)) {
+    const value = body[field];
+    if (value === undefined || value === null) continue;
+    if (SCHEMA_FIELDS.has(field) && typeof value === 'object') addText(parts, JSON.stringify(value));
+    else if (route === 'embeddings') collectEmbeddingInput(parts, value);
+    else {
+      if (Array.isArray(value) && (field === 'messages' || field === 'input')) parts.items += value.length;
+      collect(parts, value);
+    }
+  }
+  const text = parts.texts.join('\n');
+  const counted = tokenizerFor(model) && text.length <= TOKENIZE_MAX_CHARS ? countWith(model, text) : heuristicTokens(text);
+  const framing = route === 'embeddings' ? 0 : parts.items * PER_ITEM_TOKENS + PRIMER_TOKENS;
+  return counted + framing + parts.media * MEDIA_PART_TOKENS + parts.tokenIds;
+}
+
+/** A conservative token count without a tokenizer: ASCII / 3, plus one per non-ASCII code unit. */
+export function heuristicTokens(text: string): number {
+  let ascii = 0;
+  let other = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) < 128) ascii++;
+    else other++;
+  }
+  return Math.ceil(ascii / 3) + other;
+}
+
+function promptFields(route: RouteKind): readonly string[] {
+  switch (route) {
+    case 'chat':
+      return ['messages', 'tools', 'functions', 'response_format', 'tool_choice'];
+    case 'responses':
+      return ['instructions', 'input', 'tools', 'tool_choice', 'text'];
+    case 'messages':
+      return ['system', 'messages', 'tools', 'tool_choice'];
+    case 'embeddings':
+      return ['input'];
+    default:
+      return [];
+  }
+}
+
+type Encoding = 'o200k' | 'cl100k';
+
+function tokenizerFor(model: string): Encoding | undefined {
+  const m = model.toLowerCase();
+  if (m.startsWith('gpt-3.5') || m.startsWith('text-embedding-3') || m.startsWith('text-embedding-ada')) return 'cl100k';
+  if (m.startsWith('gpt-4') && !m.startsWith('gpt-4o') && !m.startsWith('gpt-4.')) return 'cl100k';
+  if (m.startsWith('gpt-') || m.startsWith('chatgpt-') || m.startsWith('o1') || m.startsWith('o3') || m.startsWith('o4')) return 'o200k';
+  return undefined;
+}
+
+function countWith(model: string, text: string): number {
+  if (text.length === 0) return 0;
+  // Special-token text (`<|endoftext|>`) in a prompt is data, not a control token: count it as text.
+  return tokenizerFor(model) === 'cl100k' ? countCl100k(text, NO_SPECIAL) : countO200k(text, NO_SPECIAL);
+}
+
+function addText(parts: PromptParts, text: string): void {
+  if (text.length === 0) return;
+  parts.texts.push(text);
+  parts.chars += text.length;
+}
+
+function collect(parts: PromptParts, value: unknown): void {
+  if (typeof value === 'string') {
+    // A data: URL or base64 blob outside a typed media part still is media, not prose.
+    if (value.length > 1024 && value.startsWith('data:')) parts.media++;
+    else addText(parts, value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) collect(parts, item);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const record = value as Record<string, unknown>;
+  const type = record['type'];
+  if (typeof type === 'string' && MEDIA_TYPES.has(type)) {
+    parts.media++;
+    return;
+  }
+  for (const [key, inner] of Object.entries(record)) {
+    if (key === 'type' || key === 'id' || key === 'tool_call_id' || key === 'tool_use_id' || key === 'call_id' || key === 'cache_control') continue;
+    if (SCHEMA_FIELDS.has(key) || key === 'input_schema' || key === 'parameters') addText(parts, JSON.stringify(inner));
+    else collect(parts, inner);
+  }
+}
+
+function collectEmbeddingInput(parts: PromptParts, value: unknown): void {
+  if (typeof value === 'string') addText(parts, value);
+  else if (typeof value === 'number') parts.tokenIds++;
+  else if (Array.isArray(value)) for (const item of value) collectEmbeddingInput(parts, item);
+}

@@ -1,0 +1,177 @@
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
+import type { Stage } from '../stage.js';
+import type { RequestContext, UpstreamResult } from '../context.js';
+import type { GatewayConfig } from '../../config/schema.js';
+import { GatewayError } from '../../errors/gateway-error.js';
+import type { ProviderAdapter } from '../../providers/provider-adapter.js';
+import { classifyUpstreamStatus } from '../../providers/provider-adapter.js';
+import { adapterFor } from '../../providers/adapter-for.js';
+import { mapUpstreamError, type UpstreamPool } from '../../providers/upstream-pool.js';
+import { clientGone, relayStream } from '../../providers/stream-relay.js';
+import { tryParseJson } from '../../providers/json-fields.js';
+import type { SseTransform } from '../../providers/sse-types.js';
+import {
+  CAPTURE_CONTENT_KEY,
+  responseBodyFilters,
+  responseTransformFactories,
+  type ResponseFilter,
+} from '../../providers/response-extensions.js';
+import { getRoutePlan, type RouteAttempt } from './route.js';
+
+export interface ForwardDeps {
+  readonly pool: UpstreamPool;
+  readonly logger: Logger;
+  /** `config.upstream`: first-byte and idle timeouts per request (a provider's `timeoutMs` overrides both). */
+  readonly upstream: Pick<GatewayConfig['upstream'], 'firstByteTimeoutMs' | 'idleTimeoutMs'>;
+  /** `audit.includeContent`: capture the completion text into `ctx.capturedContent`. */
+  readonly captureContent?: boolean;
+  /** Tenant-wide response scanning (response DLP), wired by the server. */
+  readonly responseFilter?: ResponseFilter;
+}
+
+/** `retry` carries a failure the next attempt may cure; `undefined` means the response is handled. */
+type AttemptOutcome = GatewayError | undefined;
+
+function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function wantsCapture(ctx: RequestContext, deps: ForwardDeps): boolean {
+  return deps.captureContent === true || ctx.stageState.get(CAPTURE_CONTENT_KEY) === true;
+}
+
+function resultHeaders(contentType: string | undefined, upstreamRequestId: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': contentType ?? 'application/json' };
+  if (upstreamRequestId !== undefined) headers['x-upstream-request-id'] = upstreamRequestId;
+  return headers;
+}
+
+async function readAll(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+}
+
+/** A non-2xx answer: fall back, turn into a 502 (the tenant's provider key was refused), or pass through. */
+async function handleErrorStatus(ctx: RequestContext, response: Dispatcher.ResponseData, result: UpstreamResult, upstreamRequestId: string | undefined): Promise<AttemptOutcome> {
+  const status = response.statusCode;
+  const kind = classifyUpstreamStatus(status);
+  if (kind !== 'passthrough') {
+    await response.body.dump().catch(() => undefined);
+    if (kind === 'provider_auth') {
+      throw new GatewayError('upstream_error', `Provider '${result.provider}' rejected the gateway's credentials (HTTP ${status}); check this tenant's provider key.`);
+    }
+    const retryAfter = header(response.headers, 'retry-after');
+    const seconds = Number(retryAfter);
+    const headers: Record<string, string> = retryAfter !== undefined && Number.isInteger(seconds) && seconds >= 0 && seconds < 86_400 ? { 'retry-after': String(seconds) } : {};
+    const code = status === 504 || status === 408 ? 'upstream_timeout' : 'upstream_error';
+    return new GatewayError(code, `Provider '${result.provider}' answered HTTP ${status}.`, { headers });
+  }
+  const body = await readAll(response.body);
+  ctx.pendingResponse = { status, headers: resultHeaders(header(response.headers, 'content-type'), upstreamRequestId), body };
+  return undefined;
+}
+
+/** A complete JSON answer: usage, optional response filtering and capture, then `ctx.pendingResponse`. */
+async function handleJson(ctx: RequestContext, deps: ForwardDeps, adapter: ProviderAdapter, response: Dispatcher.ResponseData, upstreamRequestId: string | undefined): Promise<void> {
+  const raw = await readAll(response.body);
+  const parsed = tryParseJson(raw.toString('utf8'));
+  const usage = adapter.parseUsage(ctx.route, parsed);
+  if (usage) ctx.usage = usage;
+  let body: Buffer | string = raw;
+  let final = parsed;
+  const filters = responseBodyFilters(ctx);
+  if ((deps.responseFilter || filters.length > 0) && ctx.route !== 'embeddings') {
+    const text = raw.toString('utf8');
+    let filtered = deps.responseFilter ? deps.responseFilter.filterBody(ctx, text) : text;
+    for (const filter of filters) filtered = filter(ctx, filtered);
+    if (filtered !== text) {
+      body = filtered;
+      final = tryParseJson(filtered);
+    }
+  }
+  if (wantsCapture(ctx, deps)) ctx.capturedContent = { ...ctx.capturedContent, completion: adapter.responseText(ctx.route, final) };
+  ctx.pendingResponse = { status: response.statusCode, headers: resultHeaders(header(response.headers, 'content-type'), upstreamRequestId), body };
+}
+
+function streamTransforms(ctx: RequestContext, deps: ForwardDeps): SseTransform[] {
+  const out: SseTransform[] = [];
+  for (const factory of responseTransformFactories(ctx)) out.push(factory(ctx));
+  const dlp = deps.responseFilter?.streamTransform(ctx);
+  if (dlp) out.push(dlp);
+  return out;
+}
+
+async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: RouteAttempt, index: number): Promise<AttemptOutcome> {
+  const { provider, model } = attempt;
+  const adapter = adapterFor(provider.type, ctx.route);
+  const baseUrl = provider.type === 'demo' ? await deps.pool.demoBaseUrl() : provider.baseUrl;
+  if (baseUrl === undefined) throw new GatewayError('upstream_error', `Provider '${provider.name}' has no base URL.`);
+  const request = adapter.buildRequest({ route: ctx.route, endpoint: provider, baseUrl, model, body: ctx.outgoingBody, stream: ctx.request.stream, clientHeaders: ctx.req.headers });
+  const signal = ctx.clientAbort.signal;
+  const startedAt = performance.now();
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await deps.pool.send(request, {
+      signal,
+      headersTimeoutMs: provider.timeoutMs ?? deps.upstream.firstByteTimeoutMs,
+      bodyTimeoutMs: provider.timeoutMs ?? deps.upstream.idleTimeoutMs,
+    });
+  } catch (err) {
+    if (signal.aborted) throw clientGone(err);
+    return mapUpstreamError(err, provider.name);
+  }
+  const upstreamRequestId = header(response.headers, 'x-request-id') ?? header(response.headers, 'request-id');
+  const result: UpstreamResult = { provider: provider.name, model, status: response.statusCode, latencyMs: 0, attempts: index, ...(upstreamRequestId === undefined ? {} : { requestId: upstreamRequestId }) };
+  ctx.upstream = result;
+  try {
+    if (response.statusCode >= 400) return await handleErrorStatus(ctx, response, result, upstreamRequestId);
+    const contentType = header(response.headers, 'content-type') ?? '';
+    if (ctx.request.stream && contentType.startsWith('text/event-stream')) {
+      const outcome = await relayStream({
+        ctx, adapter, body: response.body, result, startedAt, upstreamRequestId,
+        extraTransforms: streamTransforms(ctx, deps),
+        capture: wantsCapture(ctx, deps),
+      });
+      return outcome.kind === 'retry' ? outcome.error : undefined;
+    }
+    await handleJson(ctx, deps, adapter, response, upstreamRequestId);
+    return undefined;
+  } catch (err) {
+    response.body.destroy();
+    if (err instanceof GatewayError) throw err;
+    if (signal.aborted) throw clientGone(err);
+    return mapUpstreamError(err, provider.name, 'body');
+  } finally {
+    if (!ctx.request.stream || result.latencyMs === 0) result.latencyMs = performance.now() - startedAt;
+  }
+}
+
+/**
+ * Stage `forward`: tries the route plan in order. Connect errors, timeouts, 429 and 5xx fall
+ * back to the next attempt, but only while nothing has reached the client. Each attempt
+ * serialises the outgoing body afresh (with the attempt's model), so a fallback never sees a
+ * half-mutated body. Non-stream answers go to `ctx.pendingResponse` (the runner writes them
+ * after audit); streams are relayed as they arrive, terminal frames held in `ctx.heldTail`.
+ */
+export function createForwardStage(deps: ForwardDeps): Stage {
+  return {
+    name: 'forward',
+    async run(ctx: RequestContext) {
+      const plan = getRoutePlan(ctx);
+      let lastError: GatewayError | undefined;
+      for (let i = 0; i < plan.attempts.length; i++) {
+        const attempt = plan.attempts[i] as RouteAttempt;
+        if (ctx.clientAbort.signal.aborted) throw clientGone();
+        const failure = await tryAttempt(ctx, deps, attempt, i + 1);
+        if (failure === undefined) return;
+        lastError = failure;
+        deps.logger.warn({ requestId: ctx.requestId, provider: attempt.provider.name, model: attempt.model, attempt: i + 1, code: failure.code, status: ctx.upstream?.status }, 'upstream attempt failed');
+      }
+      throw lastError ?? new GatewayError('upstream_error', 'No provider could serve the request.');
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { FinalStage } from '../stage.js';
+import type { RequestContext } from '../context.js';
+import type { RateLimitStore } from '../../limits/rate-limit-store.js';
+import type { ChargeOutcome, ChargeRequest, SpendLedger } from '../../limits/spend-ledger.js';
+import type { TenantConfigSource } from '../../limits/tenant-config-source.js';
+import { costMicroUsd, microToUsd, priceOf, type ModelPrice, type PricingTable } from '../../limits/cost.js';
+import { SettleRetryQueue } from '../../limits/settle-retry.js';
+import { estimateInputTokens } from '../../limits/token-estimate.js';
+import { outputTokenBound } from '../../limits/output-cap.js';
+import { BUDGET_STATE, type BudgetState } from './budget.js';
+import { LIMIT_STATE, type LimitState } from './limit.js';
+
+/** `ctx.stageState` key of the settled cost, for audit's `costUsd`. */
+export const SETTLE_STATE = 'settle';
+
+/**
+ * What settle decided, at `ctx.stageState.get('settle')`:
+ * - `usage`: real usage priced (`estimated` false, or true when forward only had an estimate);
+ * - `reservation`: no usage although the provider produced output (client disconnect mid-stream,
+ *   mid-stream error): the full reservation is charged, `estimated` true — never $0;
+ * - `released`: nothing reached the client (refused by a stage, upstream error or timeout before
+ *   any output): cost 0, the reservation is released.
+ * `costUsd` is undefined only when the model has no price (tenants without a budget).
+ */
+export interface SettleState {
+  readonly costUsd: number | undefined;
+  readonly estimated: boolean;
+  readonly basis: 'usage' | 'reservation' | 'released';
+}
+
+export interface SettleStageDeps {
+  readonly ledger: SpendLedger;
+  readonly rateLimits: RateLimitStore;
+  readonly pricing: PricingTable;
+  readonly logger: Logger;
+  readonly registry?: TenantConfigSource;
+}
+
+export interface SettleStage extends FinalStage {
+  /** Settles waiting for the ledger to come back. */
+  readonly pendingRetries: number;
+  /** Drops pending retries (gateway shutdown). */
+  close(): void;
+}
+
+interface Decision {
+  readonly basis: SettleState['basis'];
+  readonly costMicroUsd: number | undefined;
+  readonly estimated: boolean;
+  /** Tokens to record against tokens/min; undefined keeps the admission estimate. */
+  readonly tokens: number | undefined;
+}
+
+/**
+ * Final stage `settle` (runs after success, errors and client disconnects; never throws):
+ * prices the real usage, settles or releases the budget reservation (charging spend without
+ * one for tenants with no budget), and corrects the tokens/min estimate with the real count.
+ */
+export function createSettleStage(deps: SettleStageDeps): SettleStage {
+  const retries = new SettleRetryQueue(deps.ledger, deps.logger);
+  return {
+    name: 'settle',
+    get pendingRetries() {
+      return retries.pending;
+    },
+    close: () => retries.close(),
+    async run(ctx: RequestContext) {
+      try {
+        await settle(ctx, deps, retries);
+      } catch (err) {
+        deps.logger.error({ err, requestId: ctx.requestId }, 'settle failed');
+      }
+    },
+  };
+}
+
+async function settle(ctx: RequestContext, deps: SettleStageDeps, retries: SettleRetryQueue): Promise<void> {
+  const principal = ctx.peekPrincipal();
+  if (!principal) return;
+  const budget = ctx.stageState.get(BUDGET_STATE) as BudgetState | undefined;
+  const limit = ctx.stageState.get(LIMIT_STATE) as LimitState | undefined;
+  budget?.stopRenewal();
+  const decision = decide(ctx, deps, budget);
+  ctx.stageState.set(SETTLE_STATE, {
+    costUsd: decision.costMicroUsd === undefined ? undefined : microToUsd(decision.costMicroUsd),
+    estimated: decision.estimated,
+    basis: decision.basis,
+  } satisfies SettleState);
+
+  const work: Promise<void>[] = [];
+  const scope = principal.scope;
+  const charge: ChargeRequest | undefined = budget
+    ? {
+        id: budget.reservation.id,
+        month: budget.reservation.month,
+        costMicroUsd: decision.costMicroUsd ?? budget.reservation.amountMicroUsd,
+        user: principal.user,
+        capMicroUsd: budget.capMicroUsd,
+        alertThresholds: budget.alertThresholds,
+      }
+    : decision.costMicroUsd !== undefined && decision.costMicroUsd > 0
+      ? { id: randomBytes(12).toString('base64url'), month: deps.ledger.currentMonth(), costMicroUsd: decision.costMicroUsd, user: principal.user }
+      : undefined;
+  if (charge) {
+    const onSettled = (outcome: ChargeOutcome): void => {
+      if (outcome.alerts.length > 0) budget?.raiseAlerts(outcome.alerts);
+    };
+    work.push(
+      deps.ledger.settle(scope, charge).then(onSettled, (err: unknown) => {
+        deps.logger.warn({ err: { message: (err as Error).message }, requestId: ctx.requestId, tenant: scope.tenantId }, 'spend settle failed; retrying in the background');
+        retries.enqueue(scope, charge, onSettled);
+      }),
+    );
+  }
+  if (limit?.handle && decision.tokens !== undefined && decision.tokens !== limit.handle.tokens) {
+    work.push(
+      deps.rateLimits.correctTokens(scope, limit.handle, decision.tokens).catch((err: unknown) => {
+        // Best effort: the admission estimate stays in the window, which errs towards counting.
+        deps.logger.debug({ err: { message: (err as Error).message }, requestId: ctx.requestId }, 'tokens/min correction failed');
+      }),
+    );
+  }
+  await Promise.all(work);
+}
+
+function decide(ctx: RequestContext, deps: SettleStageDeps, budget: BudgetState | undefined): Decision {
+  const usage = ctx.usage;
+  const price = settlePrice(ctx, deps.pricing, budget);
+  if (usage && !usage.estimated) {
+    return { basis: 'usage', costMicroUsd: price && costMicroUsd(usage.inputTokens, usage.outputTokens, price), estimated: false, tokens: usage.inputTokens + usage.outputTokens };
+  }
+  // Did the provider produce anything? Then it billed something, and without real usage the
+  // whole reservation is charged (marked estimated) rather than $0.
+  // A stream that started, or a successful upstream answer, means yes; an upstream error status
+  // or a failure before the first byte (timeout, disconnect while waiting) means no.
+  const producedOutput =
+    ctx.res.headersSent || (ctx.pendingResponse !== undefined && ctx.pendingResponse.status < 400) || (ctx.upstream !== undefined && ctx.upstream.status < 400);
+  if (usage) {
+    const fromUsage = price && costMicroUsd(usage.inputTokens, usage.outputTokens, price);
+    const cost = budget ? Math.max(budget.reservation.amountMicroUsd, fromUsage ?? 0) : fromUsage;
+    return { basis: budget ? 'reservation' : 'usage', costMicroUsd: cost, estimated: true, tokens: usage.inputTokens + usage.outputTokens };
+  }
+  if (producedOutput) {
+    if (budget) return { basis: 'reservation', costMicroUsd: budget.reservation.amountMicroUsd, estimated: true, tokens: undefined };
+    const estimate = price && costMicroUsd(estimateInputTokens(ctx), outputTokenBound(ctx, undefined), price);
+    return { basis: 'reservation', costMicroUsd: estimate, estimated: true, tokens: undefined };
+  }
+  return { basis: 'released', costMicroUsd: 0, estimated: false, tokens: 0 };
+}
+
+/** The answering model's price; else (a dated or unpriced name) the reservation's worst-case price, else the tier model's. */
+function settlePrice(ctx: RequestContext, pricing: PricingTable, budget: BudgetState | undefined): ModelPrice | undefined {
+  const answered = ctx.upstream?.model;
+  const exact = answered === undefined ? undefined : priceOf(pricing, answered);
+  if (exact) return exact;
+  if (budget) return budget.worstCasePrice;
+  const target = ctx.peekRequest()?.target.model;
+  return target === undefined ? undefined : priceOf(pricing, target);
+}

@@ -1,0 +1,148 @@
+import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { RequestContext, UpstreamResult } from '../pipeline/context.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { renderErrorBody } from '../errors/render.js';
+import type { ProviderAdapter } from './provider-adapter.js';
+import type { SseEvent, SseTransform } from './sse-types.js';
+import { SseParser, serializeSseEvent } from './sse.js';
+import { TransformChain } from './transform-chain.js';
+import { mapUpstreamError } from './upstream-pool.js';
+
+export interface RelayInput {
+  readonly ctx: RequestContext;
+  readonly adapter: ProviderAdapter;
+  readonly body: Readable;
+  readonly result: UpstreamResult;
+  /** `performance.now()` when the attempt started. */
+  readonly startedAt: number;
+  /** Transforms after the adapter's own (registered by other stages, response DLP). */
+  readonly extraTransforms: readonly SseTransform[];
+  readonly capture: boolean;
+  readonly upstreamRequestId: string | undefined;
+}
+
+/** `retry`: nothing reached the client, the next attempt may answer. */
+export type RelayOutcome = { readonly kind: 'done' } | { readonly kind: 'retry'; readonly error: GatewayError };
+
+/** Thrown when the client left before anything was written (the runner only records it). */
+export function clientGone(cause?: unknown): GatewayError {
+  return new GatewayError('upstream_error', 'The client disconnected before the response completed.', { cause });
+}
+
+function waitForDrain(res: ServerResponse): Promise<void> {
+  if (res.destroyed || res.writableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/** An error event inside a started stream, in the format the client's SDK raises. */
+export function streamErrorEvent(ctx: RequestContext, err: GatewayError): string {
+  const body = renderErrorBody(ctx.api, err, ctx.requestId);
+  return ctx.api === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
+}
+
+/**
+ * Relays one upstream SSE response to the client as it arrives: parse → transform chain →
+ * one socket write per upstream chunk, awaiting `drain` when the client is slow (which stops
+ * reading upstream: backpressure end to end). Headers are committed on the first event, so
+ * an upstream that fails before sending any event can still fall back. Terminal frames go to
+ * `ctx.heldTail` for the runner to write after audit.
+ */
+export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
+  const { ctx, adapter, result } = input;
+  const res = ctx.res;
+  const session = adapter.openStream(ctx.route, { clientWantsUsage: clientWantsUsage(ctx) });
+  const chain = new TransformChain([session.transform, ...input.extraTransforms]);
+  const parser = new SseParser();
+  let committed = false;
+  let terminal = false;
+  let tail = '';
+  let completion = '';
+
+  const commit = (): void => {
+    const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+    if (input.upstreamRequestId !== undefined) headers['x-upstream-request-id'] = input.upstreamRequestId;
+    res.writeHead(200, { ...headers, ...ctx.responseHeaders });
+    res.flushHeaders();
+    ctx.status = 200;
+    committed = true;
+  };
+
+  const emit = async (events: readonly SseEvent[]): Promise<void> => {
+    let out = '';
+    for (const event of events) {
+      if (!terminal && session.isTerminal(event)) terminal = true;
+      if (terminal) {
+        tail += serializeSseEvent(event);
+        continue;
+      }
+      if (session.isError(event) && !ctx.error) ctx.error = new GatewayError('upstream_error', `Provider '${result.provider}' reported an error mid-stream.`);
+      if (input.capture) completion += adapter.eventText(ctx.route, event);
+      out += serializeSseEvent(event);
+    }
+    if (out.length > 0 && !res.write(out)) await waitForDrain(res);
+  };
+
+  const settle = (): void => {
+    ctx.usage = session.usage() ?? ctx.usage;
+    result.latencyMs = performance.now() - input.startedAt;
+    if (input.capture) ctx.capturedContent = { ...ctx.capturedContent, completion };
+  };
+
+  try {
+    for await (const chunk of input.body as AsyncIterable<Buffer>) {
+      const events = parser.push(chunk);
+      if (events.length === 0) continue;
+      if (!committed) {
+        if (session.isError(events[0] as SseEvent)) {
+          input.body.destroy();
+          return { kind: 'retry', error: new GatewayError('upstream_error', `Provider '${result.provider}' failed before sending any content.`) };
+        }
+        commit();
+      }
+      await emit(chain.push(events));
+    }
+    const last = parser.end();
+    if (last.length > 0 && !committed) commit();
+    await emit(chain.push(last));
+    await emit(chain.end());
+  } catch (err) {
+    settle();
+    if (ctx.clientAbort.signal.aborted) {
+      if (!committed) throw clientGone(err);
+      return { kind: 'done' };
+    }
+    const error = mapUpstreamError(err, result.provider, 'body');
+    if (!committed) return { kind: 'retry', error };
+    failMidStream(ctx, error);
+    return { kind: 'done' };
+  }
+  settle();
+  if (!committed) return { kind: 'retry', error: new GatewayError('upstream_error', `Provider '${result.provider}' sent an empty stream.`) };
+  if (terminal) {
+    ctx.heldTail = tail;
+  } else if (ctx.error) {
+    res.end();
+  } else {
+    failMidStream(ctx, new GatewayError('upstream_error', `Provider '${result.provider}' ended the stream before it was complete.`));
+  }
+  return { kind: 'done' };
+}
+
+function failMidStream(ctx: RequestContext, error: GatewayError): void {
+  ctx.error = error;
+  if (!ctx.res.destroyed && !ctx.res.writableEnded) ctx.res.end(streamErrorEvent(ctx, error));
+}
+
+function clientWantsUsage(ctx: RequestContext): boolean {
+  const options = ctx.request.body['stream_options'];
+  return typeof options === 'object' && options !== null && (options as Record<string, unknown>)['include_usage'] === true;
+}

@@ -1,0 +1,116 @@
+import { Pool, type Dispatcher } from 'undici';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { GatewayConfig } from '../config/schema.js';
+import type { UpstreamRequest } from './provider-adapter.js';
+import { startDemoServer, type DemoServer, type DemoServerOptions } from './demo/demo-server.js';
+
+export type UpstreamTimeouts = Pick<GatewayConfig['upstream'], 'connectTimeoutMs' | 'firstByteTimeoutMs' | 'idleTimeoutMs'>;
+
+export interface UpstreamPoolOptions {
+  readonly timeouts: UpstreamTimeouts;
+  /** Max sockets per provider origin (undefined = unlimited, undici's default). */
+  readonly connectionsPerOrigin?: number;
+  /** How long an idle keep-alive socket is kept. */
+  readonly keepAliveTimeoutMs?: number;
+  readonly demo?: DemoServerOptions;
+}
+
+export interface SendOptions {
+  readonly signal: AbortSignal;
+  /** First-byte timeout for this request (else the pool's). */
+  readonly headersTimeoutMs?: number | undefined;
+  /** Idle-body timeout for this request (else the pool's). */
+  readonly bodyTimeoutMs?: number | undefined;
+}
+
+/**
+ * One keep-alive undici Pool per provider origin, shared by every tenant that uses that
+ * origin (connections carry no credentials; each request sets its own key header). Also
+ * owns the lazily started demo provider so `close()` releases everything.
+ */
+export class UpstreamPool {
+  readonly #pools = new Map<string, Pool>();
+  readonly #options: UpstreamPoolOptions;
+  #demo: Promise<DemoServer> | undefined;
+  #closed = false;
+
+  constructor(options: UpstreamPoolOptions) {
+    this.#options = options;
+  }
+
+  get timeouts(): UpstreamTimeouts {
+    return this.#options.timeouts;
+  }
+
+  #poolFor(origin: string): Pool {
+    let pool = this.#pools.get(origin);
+    if (!pool) {
+      const t = this.#options.timeouts;
+      pool = new Pool(origin, {
+        connections: this.#options.connectionsPerOrigin ?? null,
+        keepAliveTimeout: this.#options.keepAliveTimeoutMs ?? 30_000,
+        headersTimeout: t.firstByteTimeoutMs,
+        bodyTimeout: t.idleTimeoutMs,
+        connect: { timeout: t.connectTimeoutMs },
+      });
+      this.#pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  /** Sends one upstream request; rejects with the raw undici error (see mapUpstreamError). */
+  send(request: UpstreamRequest, options: SendOptions): Promise<Dispatcher.ResponseData> {
+    if (this.#closed) return Promise.reject(new GatewayError('upstream_error', 'The gateway is shutting down.'));
+    return this.#poolFor(request.origin).request({
+      path: request.path,
+      method: request.method,
+      headers: request.headers,
+      body: request.body ?? null,
+      signal: options.signal,
+      headersTimeout: options.headersTimeoutMs ?? null,
+      bodyTimeout: options.bodyTimeoutMs ?? null,
+    });
+  }
+
+  /** Base URL of the built-in demo provider, started on first use. */
+  demoBaseUrl(): Promise<string> {
+    if (this.#closed) return Promise.reject(new GatewayError('upstream_error', 'The gateway is shutting down.'));
+    this.#demo ??= startDemoServer(this.#options.demo);
+    return this.#demo.then((demo) => demo.baseUrl);
+  }
+
+  /** Closes every pool (in-flight requests are destroyed) and the demo server. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.all(pools.map((pool) => pool.destroy()));
+    const demo = this.#demo;
+    this.#demo = undefined;
+    if (demo) await (await demo).close();
+  }
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Turns a transport failure into a catalog error: timeouts (connect, first byte, idle body)
+ * → 504 `upstream_timeout`, anything else (refused, reset, TLS, DNS) → 502 `upstream_error`.
+ * Messages name the provider, never its URL or key.
+ */
+export function mapUpstreamError(err: unknown, provider: string, phase: 'request' | 'body' = 'request'): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const code = errorCode(err);
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    const what = code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connecting to' : code === 'UND_ERR_HEADERS_TIMEOUT' ? 'waiting for the first byte from' : 'waiting for more data from';
+    return new GatewayError('upstream_timeout', `Timed out ${what} provider '${provider}'.`, { cause: err });
+  }
+  const message = phase === 'body' ? `Provider '${provider}' broke off its response.` : `Provider '${provider}' could not be reached.`;
+  return new GatewayError('upstream_error', message, { cause: err });
+}

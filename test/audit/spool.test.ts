@@ -1,0 +1,178 @@
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Spool } from '../../proxy/audit/spool.js';
+import { HashChain } from '../../proxy/audit/hash-chain.js';
+import { buildEventRecord } from '../../proxy/audit/audit-record.js';
+import { createAuditLog } from '../../proxy/audit/audit-log.js';
+import { createAuditStage } from '../../proxy/pipeline/stages/audit.js';
+import { mintTenantScope } from '../../proxy/identity/tenant-scope.js';
+import { GatewayError } from '../../proxy/errors/gateway-error.js';
+import { fileAuditConfig } from './fixtures/config.js';
+import { recordFiles, readJson, waitFor } from './fixtures/files.js';
+import { captureLogger } from './fixtures/logger.js';
+import { completedContext } from './fixtures/context.js';
+
+const scope = mintTenantScope('acme');
+const silent = pino({ level: 'silent' });
+
+function event(chain: HashChain, i: number) {
+  return chain.link(buildEventRecord(scope, { action: 'key.create', requestId: `req-${i}` }));
+}
+
+t.test('group commit: concurrent appends share fsyncs, and each resolves only once on disk', async (t) => {
+  const dir = join(t.testdir(), 'spool');
+  const spool = await Spool.open({ dir, groupCommitMs: 5 });
+  t.teardown(() => spool.release());
+  const chain = new HashChain('gc');
+  let resolvedButMissing = 0;
+  const appends = Array.from({ length: 200 }, (_, i) => {
+    const record = event(chain, i);
+    return spool.append(record).then(() => {
+      // Checked synchronously the moment the promise resolves: the line must already be in the file.
+      const segment = spool.segments()[0];
+      const text = segment ? readFileSync(segment.path, 'utf8') : '';
+      if (!text.includes(record.id)) resolvedButMissing++;
+    });
+  });
+  await Promise.all(appends);
+  const stats = spool.stats();
+  t.equal(resolvedButMissing, 0, 'no append resolved before its line was written and fsync’d');
+  t.ok(stats.commits >= 1 && stats.commits <= 10, `200 appends took ${stats.commits} fsync batch(es)`);
+  t.equal(spool.segments()[0]?.lines, 200);
+
+  // Sequential appends each wait for their own commit.
+  const before = spool.stats().commits;
+  for (let i = 0; i < 5; i++) await spool.append(event(chain, 1000 + i));
+  t.equal(spool.stats().commits - before, 5, 'one commit per sequential append');
+  await spool.close();
+  await t.rejects(spool.append(event(chain, 9999)), /closed/, 'a closed spool refuses appends');
+});
+
+t.test('a second open of the same spool is refused while the first holds it', async (t) => {
+  const dir = join(t.testdir(), 'spool');
+  const spool = await Spool.open({ dir, groupCommitMs: 0 });
+  await t.rejects(Spool.open({ dir, groupCommitMs: 0 }), /already open/);
+  await spool.close();
+  await spool.release();
+  const again = await Spool.open({ dir, groupCommitMs: 0 });
+  await again.close();
+  await again.release();
+});
+
+t.test('a stale lock of a dead process is taken over', async (t) => {
+  const dir = join(t.testdir(), 'spool');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'LOCK'), '2147483646'); // no such pid
+  const spool = await Spool.open({ dir, groupCommitMs: 0 });
+  t.pass('opened over a stale lock');
+  await spool.close();
+  await spool.release();
+});
+
+t.test('restart delivers what an earlier process left in the spool', async (t) => {
+  const dir = t.testdir();
+  // An "earlier process": spooled records, never delivered (no deliverer ran).
+  const spool = await Spool.open({ dir: join(dir, 'spool'), groupCommitMs: 2 });
+  const chain = new HashChain('earlier');
+  const ids: string[] = [];
+  await Promise.all(
+    Array.from({ length: 50 }, (_, i) => {
+      const record = event(chain, i);
+      ids.push(record.id);
+      return spool.append(record);
+    }),
+  );
+  await spool.close();
+  await spool.release();
+  t.equal((await recordFiles(dir)).length, 0, 'nothing delivered yet');
+
+  const { logger, lines } = captureLogger();
+  const log = await createAuditLog({ config: fileAuditConfig(dir), logger, instanceId: 'later' });
+  await waitFor(async () => (await recordFiles(dir)).length === 50, 10_000, 'leftovers delivered');
+  t.ok(lines.some((l) => l.includes('left by an earlier process')), 'start logs the leftovers');
+  await log.close();
+  const delivered = await Promise.all((await recordFiles(dir)).map(readJson));
+  t.same(delivered.map((r) => r.id).sort(), [...ids].sort(), 'every leftover record, once');
+  t.same(await readdir(join(dir, 'spool')).then((n) => n.filter((x) => x.endsWith('.ndjson'))), [], 'delivered segments are removed');
+});
+
+t.test('durability async: append resolves before the fsync, records still arrive', async (t) => {
+  const dir = t.testdir();
+  const log = await createAuditLog({ config: fileAuditConfig(dir, { durability: 'async', groupCommitMs: 50 }), logger: silent });
+  await log.appendEvent(scope, { action: 'key.create' });
+  t.equal(log.stats().groupCommits, 0, 'resolved while its group commit was still pending');
+  t.equal(log.stats().pendingRecords, 1);
+  await log.close();
+  t.equal((await recordFiles(dir)).length, 1);
+});
+
+/** Makes every further spool write fail: the spool directory is swapped for a plain file. */
+async function breakSpool(dir: string): Promise<() => Promise<void>> {
+  const spoolDir = join(dir, 'spool');
+  await rename(spoolDir, `${spoolDir}.moved`);
+  await writeFile(spoolDir, 'not a directory');
+  return async () => {
+    await rm(spoolDir);
+    await rename(`${spoolDir}.moved`, spoolDir);
+  };
+}
+
+t.test('spool write failure with onSpoolFailure reject: audit_unavailable, logged, stage answers 503', async (t) => {
+  const dir = t.testdir();
+  const { logger, lines } = captureLogger();
+  // Tiny segments: every commit rolls, so the next commit must create a file in the spool dir.
+  const log = await createAuditLog({ config: fileAuditConfig(dir), logger, maxSegmentBytes: 1, retryBaseMs: 10, retryMaxMs: 50 });
+  await log.appendEvent(scope, { action: 'key.create' });
+  const repair = await breakSpool(dir);
+
+  const err = await log.appendEvent(scope, { action: 'key.create' }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  t.ok(err instanceof GatewayError, 'rejects with a GatewayError');
+  t.equal((err as GatewayError).code, 'audit_unavailable');
+  t.equal((err as GatewayError).status, 503);
+  t.ok(lines.some((l) => l.includes('audit spool write failed') && l.includes('"level":50')), 'the failure is logged at error level');
+
+  const stage = createAuditStage({ audit: log, logger });
+  const ctx = completedContext('acme');
+  await t.rejects(stage.run(ctx), { code: 'audit_unavailable' }, 'the audit stage rethrows');
+  t.equal(ctx.error?.code, 'audit_unavailable', 'and sets ctx.error so the runner answers 503');
+
+  await repair();
+  await log.appendEvent(scope, { action: 'key.create' });
+  t.pass('appends succeed again once the disk is back');
+  await log.close();
+  t.equal((await recordFiles(dir)).length, 2, 'the two acknowledged records were delivered');
+});
+
+t.test('spool write failure with onSpoolFailure serve: logged, request goes on', async (t) => {
+  const dir = t.testdir();
+  const { logger, lines } = captureLogger();
+  const log = await createAuditLog({ config: fileAuditConfig(dir, { onSpoolFailure: 'serve' }), logger, maxSegmentBytes: 1, retryBaseMs: 10, retryMaxMs: 50 });
+  await log.appendEvent(scope, { action: 'key.create' });
+  const repair = await breakSpool(dir);
+  const stage = createAuditStage({ audit: log, logger });
+  const ctx = completedContext('acme');
+  await stage.run(ctx);
+  t.equal(ctx.error, undefined, 'no error: the request is served');
+  t.ok(lines.some((l) => l.includes('serving without an audit record')), 'says so in the log');
+  t.ok(log.stats().appendFailures >= 1);
+  await repair();
+  await log.close();
+});
+
+t.test('audit stage prices the usage with the configured pricing', async (t) => {
+  const dir = t.testdir();
+  const log = await createAuditLog({ config: fileAuditConfig(dir), logger: silent });
+  const stage = createAuditStage({ audit: log, logger: silent, pricing: { 'gpt-4o-mini': { input: 0.15, output: 0.6 } } });
+  const ctx = completedContext('acme');
+  ctx.usage = { inputTokens: 1_000_000, outputTokens: 1_000_000 };
+  await stage.run(ctx);
+  await log.close();
+  const [file] = await recordFiles(dir);
+  t.equal((await readJson(file!)).costUsd, 0.75);
+});

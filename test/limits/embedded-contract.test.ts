@@ -1,0 +1,71 @@
+import t from 'tap';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { MemoryRateLimitStore } from '../../proxy/limits/memory-rate-limit-store.js';
+import { SqliteSpendLedger } from '../../proxy/limits/sqlite-spend-ledger.js';
+import type { Clock } from '../../proxy/limits/month.js';
+import { rateLimitContract, freshScope, type Backend } from './store-contract.js';
+import { spendLedgerContract } from './ledger-contract.js';
+import { stageContract } from './stage-contract.js';
+
+const dir = t.testdir();
+const dbFile = join(dir, 'state', 'spend.db');
+const closers: (() => Promise<void>)[] = [];
+t.teardown(async () => {
+  for (const close of closers) await close();
+});
+
+const backend: Backend = {
+  name: 'embedded (memory + SQLite)',
+  sharedAcrossInstances: false,
+  async rateLimits(options: { windowMs?: number }) {
+    const store = new MemoryRateLimitStore(options.windowMs === undefined ? {} : { windowMs: options.windowMs });
+    closers.push(() => store.close());
+    return store;
+  },
+  async ledger(options: { clock?: Clock }) {
+    // Every ledger opens the same file, as two processes sharing a data dir would.
+    const ledger = new SqliteSpendLedger({ file: dbFile, ...(options.clock ? { clock: options.clock } : {}) });
+    closers.push(() => ledger.close());
+    return ledger;
+  },
+};
+
+rateLimitContract(backend);
+spendLedgerContract(backend);
+stageContract(backend);
+
+t.test('embedded: spend and open reservations survive a restart (SQLite file)', async (t) => {
+  const file = join(t.testdir(), 'data', 'state', 'spend.db');
+  const scope = freshScope();
+  const first = new SqliteSpendLedger({ file });
+  const reservation = await first.reserve(scope, { amountMicroUsd: 5000, capMicroUsd: 1_000_000, ttlMs: 60_000 });
+  const charged = await first.reserve(scope, { amountMicroUsd: 5000, capMicroUsd: 1_000_000, ttlMs: 60_000 });
+  if (!reservation.ok || !charged.ok) return t.fail('reserve');
+  await first.settle(scope, { id: charged.reservation.id, month: charged.reservation.month, costMicroUsd: 4321, user: 'bob' });
+  await first.close();
+  const second = new SqliteSpendLedger({ file });
+  t.teardown(() => second.close());
+  const read = await second.read(scope);
+  t.equal(read.spentMicroUsd, 4321, 'spend is still there');
+  t.same(read.byUser, { bob: 4321 });
+  t.equal(read.reservedMicroUsd, 5000, 'an open reservation still holds budget until it expires or settles');
+  await second.settle(scope, { id: reservation.reservation.id, month: reservation.reservation.month, costMicroUsd: 1000 });
+  t.equal((await second.read(scope)).spentMicroUsd, 5321, 'and settles after the restart');
+  const probe = new Database(file, { readonly: true });
+  t.equal(probe.pragma('journal_mode', { simple: true }), 'wal', 'the file is in WAL mode');
+  probe.close();
+});
+
+t.test('embedded: the memory store forgets idle subjects', async (t) => {
+  const store = new MemoryRateLimitStore({ windowMs: 100 });
+  t.teardown(() => store.close());
+  const scope = freshScope();
+  const rules = [{ subject: { kind: 'user' as const, id: 'alice' }, requests: 1, tokens: 10 }];
+  t.equal((await store.admit(scope, { rules, tokens: 5 })).allowed, true);
+  t.equal((await store.admit(scope, { rules, tokens: 5 })).allowed, false);
+  await new Promise((r) => setTimeout(r, 350));
+  const after = await store.admit(scope, { rules, tokens: 5 });
+  t.equal(after.allowed, true);
+  t.equal(after.tokens?.remaining, 5);
+});
