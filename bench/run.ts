@@ -93,7 +93,14 @@ async function measureCell(target: LiveTarget, settings: BenchSettings, headers:
   return cell;
 }
 
-function writeResults(settings: BenchSettings, live: readonly LiveTarget[], cells: readonly CellResult[], failures: readonly TargetFailure[], startedAt: Date): void {
+function writeResults(
+  settings: BenchSettings,
+  live: readonly LiveTarget[],
+  cells: readonly CellResult[],
+  failures: readonly TargetFailure[],
+  startedAt: Date,
+  loadAverageAtStart: readonly number[],
+): void {
   const cpu = cpus();
   const report = {
     startedAt: startedAt.toISOString(),
@@ -102,6 +109,7 @@ function writeResults(settings: BenchSettings, live: readonly LiveTarget[], cell
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cpu: { count: cpu.length, model: cpu[0]?.model },
+    loadAverageAtStart: loadAverageAtStart,
     loadAverageAtEnd: loadavg(),
     settings,
     baseline: BASELINE,
@@ -134,6 +142,8 @@ function writeResults(settings: BenchSettings, live: readonly LiveTarget[], cell
 async function main(): Promise<number> {
   const settings = readSettings(process.env);
   const startedAt = new Date();
+  const loadAtStart = loadavg();
+  const load1 = loadAtStart[0] ?? 0;
   const apiKey = generateApiKey();
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
   const cells: CellResult[] = [];
@@ -146,7 +156,14 @@ async function main(): Promise<number> {
     fake = await spawnTarget({ name: 'fake-provider', script: childScript('fake-provider-target'), execArgv: TSX_IMPORT });
     const upstreamBaseUrl = fake.info['baseUrl'];
     if (!upstreamBaseUrl) throw new Error('the fake provider did not report its baseUrl');
-    if (GATEWAY_VARIANTS.some((v) => v.needsRedis && settings.targets.includes(v.name))) redis = await startRedis();
+    if (GATEWAY_VARIANTS.some((v) => v.needsRedis && settings.targets.includes(v.name))) {
+      try {
+        redis = await startRedis();
+      } catch (err) {
+        // The Redis variants then report "NOT MEASURED"; the others still run.
+        log(`redis: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     const plans = buildPlans(settings.targets, {
       fake,
       upstreamBaseUrl,
@@ -179,10 +196,13 @@ async function main(): Promise<number> {
     await fake?.stop();
     killAllTargets();
   }
-  process.stdout.write(`\nWorkjet Gateway bench: ${settings.seconds}s per cell after ${settings.warmupSeconds}s warm-up, ${cpus().length} CPUs, Node ${process.version}\n`);
+  process.stdout.write(`\nWorkjet Gateway bench: ${settings.seconds}s per cell after ${settings.warmupSeconds}s warm-up, ${cpus().length} CPUs, Node ${process.version}, load average ${load1.toFixed(1)} at start\n`);
+  if (load1 > cpus().length) {
+    process.stdout.write('WARNING: the machine was busy with other work (load average above the CPU count): absolute numbers are noisy; compare ratios, and re-run on an idle machine before quoting.\n');
+  }
   process.stdout.write('× columns are target ÷ passthrough for the same mode and concurrency, measured in this run.\n\n');
   process.stdout.write(`${formatTable(cells, failures)}\n`);
-  writeResults(settings, live, cells, failures, startedAt);
+  writeResults(settings, live, cells, failures, startedAt, loadAtStart);
   process.stdout.write(`\nresults: ${RESULTS_FILE}\n`);
   const failedCells = cells.filter((c) => c.load.non2xx + c.load.errors > 0).length;
   return failures.length > 0 || failedCells > 0 ? 1 : 0;

@@ -53,10 +53,11 @@ function guardParentExit(): void {
   if (guarded) return;
   guarded = true;
   process.on('exit', killAllTargets);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  const codes = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+  for (const [signal, code] of Object.entries(codes)) {
     process.once(signal, () => {
       killAllTargets();
-      process.exit(130);
+      process.exit(code);
     });
   }
 }
@@ -105,25 +106,32 @@ export function spawnTarget(options: SpawnOptions): Promise<TargetProcess> {
   };
 
   return new Promise<TargetProcess>((resolve, reject) => {
+    let settled = false;
     const fail = (why: string) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       void stop();
       reject(new Error(`${options.name}: ${why}${stderr ? `\n--- stderr ---\n${stderr}` : ''}`));
     };
     const timer = setTimeout(() => fail(`not ready after ${options.readyTimeoutMs ?? 60_000} ms`), options.readyTimeoutMs ?? 60_000);
-    child.once('exit', (code, signal) => fail(`exited during start (code ${code}, signal ${signal})`));
+    // 'close' (not 'exit') so that all of stderr has been read when the reason is built.
+    const onClose = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited during start (code ${code}, signal ${signal})`);
+    child.once('close', onClose);
     child.once('error', (err) => fail(err.message));
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'error') {
         fail(message.message);
         return;
       }
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
+      if (settled) return;
       if (child.pid === undefined) {
         fail('no pid');
         return;
       }
+      settled = true;
+      clearTimeout(timer);
+      child.off('close', onClose);
       resolve({ name: options.name, pid: child.pid, port: message.port, info: message.info ?? {}, stop });
     });
   });

@@ -57,7 +57,7 @@ export class Deliverer {
   #outage = false;
 
   constructor(options: DelivererOptions) {
-    this.#o = { batchSize: 256, concurrency: 16, retryBaseMs: 100, retryMaxMs: 10_000, ...options };
+    this.#o = { batchSize: 256, concurrency: 32, retryBaseMs: 100, retryMaxMs: 10_000, ...options };
     this.#checkpointPath = join(options.spool.dir, 'checkpoint.json');
   }
 

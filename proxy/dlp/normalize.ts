@@ -54,6 +54,12 @@ function digitValue(cp: number): number {
   return value;
 }
 
+/** Halfwidth ﾞ/ﾟ and the like decompose to a combining mark: they compose with what precedes them. */
+function startsWithMark(decomposed: string): boolean {
+  const first = decomposed.codePointAt(0);
+  return first !== undefined && MARK.test(String.fromCodePoint(first));
+}
+
 function classify(cp: number): Kind {
   if (cp < 0x80) return Kind.Plain;
   if (cp >= 0xd800 && cp <= 0xdfff) return Kind.Plain; // lone surrogate: leave it alone
@@ -62,7 +68,7 @@ function classify(cp: number): Kind {
   if (kind !== Kind.Unknown) return kind;
   const ch = String.fromCodePoint(cp);
   if (isIgnorable(cp)) kind = Kind.Ignorable;
-  else if (MARK.test(ch) || (cp >= 0x1160 && cp <= 0x11ff) || (cp >= 0xd7b0 && cp <= 0xd7ff)) kind = Kind.Joiner;
+  else if (MARK.test(ch) || (cp >= 0x1160 && cp <= 0x11ff) || (cp >= 0xd7b0 && cp <= 0xd7ff) || startsWithMark(ch.normalize('NFKD'))) kind = Kind.Joiner;
   else if (DECIMAL.test(ch) || ch.normalize('NFKC') !== ch) kind = Kind.Changes;
   else kind = Kind.Plain;
   kinds[cp] = kind;

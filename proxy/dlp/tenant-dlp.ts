@@ -117,7 +117,7 @@ export function compileTenantDlp(tenantId: string, cfg: DlpConfig): TenantDlp {
   const builtinKey = detectors.map((d) => d.id).sort().join(',');
   cfg.custom.forEach((custom, i) => {
     const at = `tenants[${tenantId}].dlp.custom[${i}] "${custom.name}"`;
-    if (actions.has(custom.name) || compileBuiltin(custom.name)) throw new DlpConfigError(`${at}: name clashes with a built-in detector`);
+    if (compileBuiltin(custom.name)) throw new DlpConfigError(`${at}: name clashes with a built-in detector`);
     if (detectors.some((d) => d.id === custom.name)) throw new DlpConfigError(`${at}: duplicate custom pattern name`);
     try {
       detectors.push(compileCustom(custom.name, custom.pattern));

@@ -53,6 +53,7 @@ export function estimateInputTokens(ctx: RequestContext): number {
 
 /** Input tokens of a request body for `model` on `route` (see the module comment for the method). */
 export function estimateBodyInputTokens(route: RouteKind, body: Readonly<Record<string, unknown>>, model: string): number {
+  if (route === 'models') return 0;
   const parts: PromptParts = { texts: [], chars: 0, items: 0, media: 0, tokenIds: 0 };
   for (const field of promptFields(route)) {
     const value = body[field];

@@ -43,10 +43,17 @@ function waitForDrain(res: ServerResponse): Promise<void> {
   });
 }
 
-/** An error event inside a started stream, in the format the client's SDK raises. */
+/**
+ * An error event inside a started stream, in the format the client's SDK raises: Anthropic
+ * `event: error`; OpenAI chat `data: {"error":{…}}`; Responses an `error` event carrying
+ * `code/message/param` at the top (the SDK event type) and under `error` (what SDKs raise on).
+ */
 export function streamErrorEvent(ctx: RequestContext, err: GatewayError): string {
   const body = renderErrorBody(ctx.api, err, ctx.requestId);
-  return ctx.api === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
+  if (ctx.api === 'anthropic') return `event: error\ndata: ${body}\n\n`;
+  if (ctx.route !== 'responses') return `data: ${body}\n\n`;
+  const error = (JSON.parse(body) as { error: Record<string, unknown> }).error;
+  return `event: error\ndata: ${JSON.stringify({ type: 'error', code: err.code, message: err.message, param: null, error })}\n\n`;
 }
 
 /**

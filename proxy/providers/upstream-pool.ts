@@ -38,10 +38,6 @@ export class UpstreamPool {
     this.#options = options;
   }
 
-  get timeouts(): UpstreamTimeouts {
-    return this.#options.timeouts;
-  }
-
   #poolFor(origin: string): Pool {
     let pool = this.#pools.get(origin);
     if (!pool) {

@@ -66,9 +66,17 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
         else res.destroy();
       })
       .finally(() => {
-        const tenant = ctx.peekPrincipal()?.tenantId ?? '_unauthenticated';
-        metrics.requests.inc({ route: route.kind, tenant, status: String(ctx.status || res.statusCode), code: ctx.error?.code ?? '' });
-        metrics.duration.observe({ route: route.kind }, ctx.elapsedMs() / 1000);
+        const principal = ctx.peekPrincipal();
+        const tenant = principal?.tenantId ?? '_unauthenticated';
+        const status = ctx.status || res.statusCode;
+        const latencyMs = ctx.elapsedMs();
+        metrics.requests.inc({ route: route.kind, tenant, status: String(status), code: ctx.error?.code ?? '' });
+        metrics.duration.observe({ route: route.kind }, latencyMs / 1000);
+        // One access line per request: ids and outcomes only, never headers or bodies.
+        logger.info(
+          { requestId, route: route.kind, tenant, user: principal?.user, keyId: principal?.id, model: ctx.peekRequest()?.model, status, code: ctx.error?.code, disconnected: ctx.clientDisconnected || undefined, latencyMs: Math.round(latencyMs * 10) / 10 },
+          'request',
+        );
       });
   };
 }

@@ -1,5 +1,6 @@
 import type { GatewayConfig, TenantConfig, ProviderType, Role } from '../config/schema.js';
 import { Secret } from '../identity/secret.js';
+import { providerTypeOf, DEFAULT_BASE_URLS } from '../config/provider-type.js';
 import { mintTenantScope, assertTenantScope, type TenantScope } from '../identity/tenant-scope.js';
 import type { ModelTarget } from '../pipeline/types.js';
 import { compileTenantDlp, type TenantDlp } from '../dlp/tenant-dlp.js';
@@ -33,14 +34,12 @@ export interface TenantRuntime {
   readonly dlp: TenantDlp;
 }
 
-const KNOWN_TYPES: readonly ProviderType[] = ['openai', 'anthropic', 'demo'];
-
 function resolveProviders(tenant: TenantConfig): Map<string, ResolvedProvider> {
   const out = new Map<string, ResolvedProvider>();
   for (const [name, p] of Object.entries(tenant.providers)) {
-    const type = p.type ?? (KNOWN_TYPES.includes(name as ProviderType) ? (name as ProviderType) : undefined);
+    const type = providerTypeOf(name, p);
     if (!type) throw new Error(`tenants[${tenant.id}].providers.${name}: no type`);
-    const defaultBase = type === 'openai' ? 'https://api.openai.com/v1' : type === 'anthropic' ? 'https://api.anthropic.com' : undefined;
+    const defaultBase = type === 'demo' ? undefined : DEFAULT_BASE_URLS[type];
     out.set(name, {
       name,
       type,

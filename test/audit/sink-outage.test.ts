@@ -8,10 +8,12 @@ import { s3AuditConfig } from './fixtures/config.js';
 import { waitFor } from './fixtures/files.js';
 
 // The issue asks for a 30 s outage; 5 s under the same kind of load exercises the same path
-// (spool grows, deliverer backs off, resumes) within the time a test file may take.
+// (spool grows, deliverer backs off, resumes) within the time a test file may take. The load is
+// kept below what s3rver itself can store (~100 PUT/s), so the backlog drains in seconds.
 const OUTAGE_MS = 5_000;
 const LOAD_MS = 9_000;
-const WRITERS = 8;
+const WRITERS = 4;
+const PAUSE_MS = 50;
 
 t.test('sink outage under load: every record arrives exactly once after S3 returns', async (t) => {
   const root = t.testdir();
@@ -23,6 +25,7 @@ t.test('sink outage under load: every record arrives exactly once after S3 retur
   t.teardown(() => client.destroy());
 
   const log = await createAuditLog({ config: s3AuditConfig(join(root, 'data'), s3.endpoint), logger: pino({ level: 'silent' }), retryBaseMs: 50, retryMaxMs: 1_000 });
+  t.teardown(() => log.close());
   const scopes = [mintTenantScope('acme'), mintTenantScope('globex')];
   const appended: string[] = [];
   let appendErrors = 0;
@@ -41,7 +44,7 @@ t.test('sink outage under load: every record arrives exactly once after S3 retur
         const stats = log.stats();
         maxPending = Math.max(maxPending, stats.pendingRecords);
         maxAge = Math.max(maxAge, stats.oldestUndeliveredAgeMs);
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, PAUSE_MS));
       }
     }),
   );
@@ -56,7 +59,7 @@ t.test('sink outage under load: every record arrives exactly once after S3 retur
   await load;
 
   t.equal(appendErrors, 0, 'appends never failed: the spool absorbed the outage');
-  t.ok(appended.length > 500, `${appended.length} records appended under load`);
+  t.ok(appended.length > 200, `${appended.length} records appended under load`);
   t.ok(duringOutage.deliveryFailedAttempts > 0, 'the deliverer saw the outage');
   t.ok(maxPending > 50, `the spool held up to ${maxPending} undelivered records`);
   t.ok(maxAge >= outageMs / 2, `oldest undelivered age reached ${maxAge} ms (outage ${outageMs} ms)`);

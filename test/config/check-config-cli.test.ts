@@ -20,13 +20,12 @@ tenants:
       fast: { provider: openai, model: gpt-4o-mini }
 `;
 
-t.test('config:check exits non-zero listing all three mistakes with their paths, 0 on a valid file', async (t) => {
+t.test('config:check exits 1 listing all three mistakes with their paths, 0 on a valid file', async (t) => {
   const dir = t.testdir({ 'bad.yaml': THREE_MISTAKES, 'good.yaml': VALID });
-  const [bad, good, viaEnv, missing] = await Promise.all([
+  // Two process starts; the ways of naming the file are unit-tested in load-config.test.ts.
+  const [bad, good] = await Promise.all([
     runCli('proxy/cli/check-config.ts', ['--config', join(dir, 'bad.yaml')]),
-    runCli('proxy/cli/check-config.ts', [`--config=${join(dir, 'good.yaml')}`], { env: { ACME_KEY: 'sk-1' } }),
     runCli('proxy/cli/check-config.ts', [], { env: { ACME_KEY: 'sk-1', WORKJET_CONFIG: join(dir, 'good.yaml') } }),
-    runCli('proxy/cli/check-config.ts', ['--config', join(dir, 'nope.yaml')]),
   ]);
 
   t.equal(bad.status, 1);
@@ -41,7 +40,4 @@ t.test('config:check exits non-zero listing all three mistakes with their paths,
 
   t.equal(good.status, 0, good.stderr);
   t.match(good.stdout, /good\.yaml: OK \(1 tenant: acme\)/);
-  t.equal(viaEnv.status, 0, viaEnv.stderr);
-  t.equal(missing.status, 1);
-  t.match(missing.stderr, /cannot read the config file \(ENOENT\)/);
 });

@@ -58,6 +58,12 @@ t.test('OpenAI SDK through the gateway: non-stream, stream, tools, embeddings, f
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
     t.equal(types.at(-1), 'response.completed');
+    fake.enqueue({ dieMidStream: true });
+    const broken = await client.responses.create({ model: 'fast', input: 'hi', stream: true });
+    const err = await (async () => {
+      for await (const _event of broken) void _event;
+    })().then(() => undefined, (e: unknown) => e);
+    t.ok(err instanceof OpenAI.APIError, 'a mid-stream failure raises in the SDK');
   });
 
   t.test('a 5xx from the provider falls back to the next tier', async (t) => {

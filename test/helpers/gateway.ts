@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gatewayConfigSchema, type GatewayConfig } from '../../proxy/config/schema.js';
+import type { GatewayConfig } from '../../proxy/config/schema.js';
+import { parseConfig } from '../../proxy/config/load-config.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../proxy/server/gateway.js';
 import { createLogger } from '../../proxy/observability/logger.js';
 import { generateApiKey, hashApiKey } from '../../proxy/identity/api-keys.js';
@@ -44,7 +45,8 @@ export async function startGateway(t: Teardown, raw: Record<string, unknown>, op
     policy: { bundle: POLICY_BUNDLE, ...(raw['policy'] as object | undefined) },
     audit: { dir: auditDir, groupCommitMs: 1, ...(raw['audit'] as object | undefined) },
   };
-  const config: GatewayConfig = gatewayConfigSchema.parse(input);
+  // The same validation as a config file: structure and every cross-reference.
+  const config: GatewayConfig = parseConfig(input);
   const logs: string[] = [];
   const logger = createLogger({ level: 'info', destination: { write: (s: string) => void logs.push(s) } });
   const gateway = await createGateway(config, { logger, repoRoot: REPO_ROOT, defaultMetrics: false, ...options });

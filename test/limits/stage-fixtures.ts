@@ -50,6 +50,12 @@ export interface ContextOptions {
   stream?: boolean;
 }
 
+/** A context before identify ran (e.g. a 401): no principal, no request. */
+export function makeBareContext(): RequestContext {
+  const req = new IncomingMessage(new Socket());
+  return new RequestContext({ requestId: 'req-bare', api: 'openai', route: 'chat', req, res: new ServerResponse(req), ip: '127.0.0.1' });
+}
+
 /** A request context as identify and parse leave it, on real (unconnected) Node HTTP objects. */
 export function makeContext(o: ContextOptions): RequestContext {
   const route = o.route ?? 'chat';

@@ -32,9 +32,11 @@ t.test('editing a .rego changes the next decision without a restart', async (t) 
   appendFileSync(join(policies, 'models.rego'), '\ndeny contains "model calls are paused" if input.action == "model.invoke"\n');
   await waitFor(() => !engine.decide(probe).allow, 'the edited policy to take effect');
   t.same(engine.decide(probe).reasons, ['model calls are paused']);
-  t.ok(builds.includes(true), 'the bundle was rebuilt');
-  t.ok(lines.some((l) => l['msg'] === 'policy sources rebuilt'));
-  t.ok(lines.some((l) => l['msg'] === 'policy bundle reloaded'));
+  // The engine can pick the renamed bundle up before the build process has exited.
+  await waitFor(() => builds.includes(true), 'the build to report');
+  t.ok(builds.length >= 1 && builds.every(Boolean), 'the edit built');
+  t.ok(lines.some((l) => l['msg'] === 'policy sources rebuilt'), 'the rebuild is logged');
+  t.ok(lines.some((l) => l['msg'] === 'policy bundle reloaded'), 'the reload is logged');
 
   const revision = engine.revision;
   appendFileSync(join(policies, 'models.rego'), '\nthis is not rego\n');

@@ -146,6 +146,12 @@ t.test('provider dying mid-stream: in-stream error in the client format, no fall
   const mEvents = await m.all();
   t.equal(mEvents.at(-1)?.event, 'error');
   t.match(JSON.parse(mEvents.at(-1)?.data ?? '{}'), { type: 'error', error: { type: 'api_error' } });
+
+  fake.enqueue({ dieMidStream: true });
+  const r = await open(`${harness.url}/v1/responses`, { model: 'fast', stream: true, input: 'hi' });
+  const rEvents = await r.all();
+  t.equal(rEvents.at(-1)?.event, 'error');
+  t.match(JSON.parse(rEvents.at(-1)?.data ?? '{}'), { type: 'error', code: 'upstream_error', error: { code: 'upstream_error', type: 'server_error' } });
 });
 
 t.test('an idle upstream mid-stream ends in an upstream_timeout error event', async (t) => {

@@ -31,7 +31,7 @@ function validateOpenai(value: string): Verdict {
   // Un-prefixed: the legacy 48-character form, or the sk-<32+ alphanumerics> keys of
   // OpenAI-compatible providers. Dashes or underscores there mean a slug, not a key.
   const alnum = !body.includes('-') && !body.includes('_');
-  return alnum && body.length >= 32 && entropy >= 3.3 ? OK : REJECT;
+  return alnum && body.length >= 32 && entropy >= 3 ? OK : REJECT;
 }
 
 export const anthropicApiKey: DetectorSpec = {

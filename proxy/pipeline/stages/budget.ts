@@ -40,6 +40,10 @@ export interface BudgetStageDeps {
   readonly maxHoldMs?: number;
 }
 
+export interface BudgetStage extends Stage {
+  run(ctx: RequestContext): Promise<void>;
+}
+
 /**
  * Stage `budget`: reserves the request's worst-case cost — input tokens (tokenizer count) plus
  * the output bound (`max_tokens`, or `budget.defaultMaxTokens`, which is then written into the
@@ -47,7 +51,7 @@ export interface BudgetStageDeps {
  * cap, atomically with the check. Refuses with 429 `budget_exceeded` when it would not fit, and
  * with 503 `dependency_unavailable` when the ledger cannot answer (budgets always fail closed).
  */
-export function createBudgetStage(deps: BudgetStageDeps): Stage {
+export function createBudgetStage(deps: BudgetStageDeps): BudgetStage {
   const ttlMs = deps.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
   const maxHoldMs = deps.maxHoldMs ?? 2 * 3600_000;
   return {

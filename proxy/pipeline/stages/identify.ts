@@ -1,12 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { Stage } from '../stage.js';
 import type { RequestContext } from '../context.js';
 import type { Principal } from '../types.js';
 import type { TenantRegistry } from '../../tenants/tenant-registry.js';
 import type { SessionVerifier } from '../../identity/session-verifier.js';
-
-const API_KEY_PREFIX = 'wj_';
+import { hashApiKey, apiKeyHashesEqual, API_KEY_PREFIX } from '../../identity/api-keys.js';
 
 function invalid(message: string): GatewayError {
   return new GatewayError('invalid_api_key', message);
@@ -40,10 +38,10 @@ export async function identify(registry: TenantRegistry, sessions: SessionVerifi
 }
 
 function identifyApiKey(registry: TenantRegistry, credential: string, now: number): Principal {
-  const digest = createHash('sha256').update(credential).digest();
-  const found = registry.findKeyByHash(digest.toString('hex'));
+  const hash = hashApiKey(credential);
+  const found = registry.findKeyByHash(hash);
   // The map lookup finds the candidate; the constant-time compare is the actual check.
-  if (!found || !timingSafeEqual(digest, Buffer.from(found.key.sha256, 'hex'))) throw invalid('Incorrect API key provided.');
+  if (!found || !apiKeyHashesEqual(hash, found.key.sha256)) throw invalid('Incorrect API key provided.');
   const { tenant, key } = found;
   if (key.revoked) throw invalid('This API key has been revoked.');
   if (key.expiresAtMs !== undefined && key.expiresAtMs <= now) throw invalid('This API key has expired.');

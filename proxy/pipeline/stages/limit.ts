@@ -32,6 +32,7 @@ export interface LimitStageDeps {
 export interface LimitStage extends Stage {
   /** Requests allowed by `failMode: open` since start. */
   readonly failureModeAllowed: number;
+  run(ctx: RequestContext): Promise<void>;
 }
 
 /** The rules a principal is held to: per user, per key and per tenant, each only where configured. */

@@ -43,6 +43,7 @@ export interface SettleStage extends FinalStage {
   readonly pendingRetries: number;
   /** Drops pending retries (gateway shutdown). */
   close(): void;
+  run(ctx: RequestContext): Promise<void>;
 }
 
 interface Decision {

@@ -25,20 +25,16 @@ export const jwtCorpus: Corpus = {
     ]),
 };
 
-/** Real keys of the kinds Node can export, plus OpenSSH/PGP-shaped blocks with random bodies. */
-function realKeys(): string[] {
-  const out: string[] = [];
-  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  out.push(ec.privateKey.export({ type: 'sec1', format: 'pem' }) as string);
-  out.push(ec.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-  out.push(ec.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'corpus' }) as string);
-  out.push(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-  out.push(generateKeyPairSync('x25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
-  out.push(rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string);
-  out.push(rsa.privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'corpus' }) as string);
-  return out.map((pem) => pem.trimEnd());
-}
+/** Fresh real keys of every kind Node exports (PKCS#8, SEC1, PKCS#1, encrypted). */
+const REAL_KEYS: readonly (() => string)[] = [
+  () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }) as string,
+  () => generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+  () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'corpus' }) as string,
+  () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+  () => generateKeyPairSync('x25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+  () => generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string,
+  () => generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'corpus' }) as string,
+];
 
 function randomBlock(rng: Rng, label: string, lines: number): string {
   const body = Array.from({ length: lines }, () => rng.chars(B64, 64)).join('\n');
@@ -49,7 +45,7 @@ export const privateKeyCorpus: Corpus = {
   detector: 'private_key',
   positives: (rng, n) =>
     roundRobin(n, [
-      ...realKeys().map((pem) => () => whole(pem)),
+      ...REAL_KEYS.map((make) => () => whole(make().trimEnd())),
       () => whole(randomBlock(rng, 'OPENSSH PRIVATE KEY', rng.int(3, 12))),
       () => whole(randomBlock(rng, 'PGP PRIVATE KEY BLOCK', rng.int(3, 12))),
       () => whole(randomBlock(rng, 'DSA PRIVATE KEY', rng.int(3, 12))),
