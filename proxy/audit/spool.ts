@@ -67,6 +67,10 @@ export class Spool {
   #closed = false;
   #commits = 0;
   #failures = 0;
+  /** Moving average of records per commit. */
+  #avgBatch = 1;
+  /** Records in the commit being written right now. */
+  #committing = 0;
 
   private constructor(options: SpoolOptions) {
     this.dir = options.dir;
@@ -114,22 +118,32 @@ export class Spool {
     });
   }
 
+  /**
+   * Group commit: appends that arrive while an fsync runs go out together right after it. An
+   * append that finds the spool idle waits up to `groupCommitMs` for company only while recent
+   * batches held several records (concurrent writers exist); when batches are singletons (a lone
+   * or sequential writer) it is written at once, since waiting could gather no one.
+   */
   #schedule(now: boolean): void {
     if (this.#flushing || this.#timer) return;
     const run = (): void => {
       this.#timer = undefined;
       void this.#flush();
     };
-    this.#timer = now || this.#groupCommitMs === 0 ? setImmediate(run) : setTimeout(run, this.#groupCommitMs);
+    const busy = this.#avgBatch >= 1.5;
+    this.#timer = now || !busy || this.#groupCommitMs === 0 ? setImmediate(run) : setTimeout(run, this.#groupCommitMs);
   }
 
   async #flush(): Promise<void> {
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;
+    this.#committing = batch.length;
     this.#flushing = this.#commit(batch);
     await this.#flushing;
     this.#flushing = undefined;
+    this.#committing = 0;
+    this.#avgBatch = this.#avgBatch * 0.8 + batch.length * 0.2;
     // Appends that arrived during the fsync already waited one commit: write them right away.
     if (this.#pending.length > 0) this.#schedule(true);
   }
@@ -215,9 +229,9 @@ export class Spool {
     });
   }
 
-  /** Appends waiting for their group commit. */
+  /** Appends not yet committed: waiting for their group commit or in the one being written. */
   get pendingAppends(): number {
-    return this.#pending.length;
+    return this.#pending.length + this.#committing;
   }
 
   stats(): { segments: number; bytes: number; commits: number; appendFailures: number } {

@@ -18,6 +18,8 @@ export interface CompiledDetector {
   readonly tail: string;
   /** Longest match, in characters (stream hold-back bound). */
   readonly maxLength: number;
+  /** True when a keyword must precede the value (the tail then starts at the keyword). */
+  readonly anchored: boolean;
 }
 
 /** How much text a custom pattern holds back in a stream: its matches have no known bound. */
@@ -33,6 +35,9 @@ export function compileBuiltin(id: string): CompiledDetector | undefined {
   if (!spec) return undefined;
   const source = `${spec.before ?? ''}${spec.anchor?.source ?? ''}(${spec.value.source})${spec.after ?? ''}`;
   const tail = spec.anchor ? `(?:${spec.anchor.prefix}|${spec.anchor.source}(?:${spec.value.prefix}))` : spec.value.prefix;
+  const longest = (spec.anchor?.max ?? 0) + spec.value.max;
+  const maxLength = Number.isFinite(longest) ? longest : spec.maxLength;
+  if (maxLength === undefined) throw new Error(`detector ${id}: unbounded pattern needs maxLength`);
   const compiled: CompiledDetector = {
     id,
     source,
@@ -42,7 +47,8 @@ export function compileBuiltin(id: string): CompiledDetector | undefined {
     retry: spec.retry,
     fallback: spec.fallback === true,
     tail,
-    maxLength: spec.maxLength,
+    maxLength,
+    anchored: spec.anchor !== undefined,
   };
   builtinCache.set(id, compiled);
   return compiled;
@@ -61,5 +67,5 @@ export function compileCustom(name: string, pattern: string): CompiledDetector {
   if (new RE2(pattern).test('')) throw new SyntaxError('pattern matches the empty string');
   // Matches that cannot contain a blank end at the last blank: hold only the last word, not a window.
   const tail = MAY_MATCH_SPACE.test(pattern) ? `[\\s\\S]{1,${CUSTOM_STREAM_WINDOW}}` : `\\S{1,${CUSTOM_STREAM_WINDOW}}`;
-  return { id: name, source: pattern, re, valueGroup: 0, validate: undefined, retry: 'end', fallback: false, tail, maxLength: CUSTOM_STREAM_WINDOW };
+  return { id: name, source: pattern, re, valueGroup: 0, validate: undefined, retry: 'end', fallback: false, tail, maxLength: CUSTOM_STREAM_WINDOW, anchored: false };
 }

@@ -95,6 +95,8 @@ export class PolicyEngine implements PolicyDecider {
   #poll: (() => void) | undefined;
   #debounce: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Revision of the last bundle that failed to load: the same bytes are not retried on every file event. */
+  #failedRevision: string | undefined;
 
   private constructor(bundle: LoadedBundle, bundlePath: string, options: PolicyEngineOptions) {
     this.#bundle = bundle;
@@ -160,10 +162,12 @@ export class PolicyEngine implements PolicyDecider {
 
   async #reloadNow(): Promise<ReloadEvent> {
     let event: ReloadEvent;
+    let revision: string | undefined;
     try {
       const bytes = await readFile(this.bundlePath);
-      const revision = createHash('sha256').update(bytes).digest('hex');
+      revision = createHash('sha256').update(bytes).digest('hex');
       if (revision === this.#bundle.revision) return { result: 'unchanged', revision };
+      if (revision === this.#failedRevision) return { result: 'failed', revision: this.#bundle.revision, error: new Error('this bundle already failed to load') };
       const next = await loadBundleBytes(bytes, { maxMemoryPages: this.#maxMemoryPages });
       if (this.#closed) return { result: 'unchanged', revision: this.#bundle.revision };
       const previous = this.#bundle.revision;
@@ -173,6 +177,7 @@ export class PolicyEngine implements PolicyDecider {
       this.#logger.info({ bundle: this.bundlePath, revision: next.revision, previous }, 'policy bundle reloaded');
     } catch (err) {
       const error = asError(err);
+      this.#failedRevision = revision;
       this.stats.reloadFailures++;
       event = { result: 'failed', revision: this.#bundle.revision, error };
       this.#logger.error({ bundle: this.bundlePath, revision: this.#bundle.revision, err: error }, 'policy bundle reload failed; keeping the loaded policy');

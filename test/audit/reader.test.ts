@@ -90,7 +90,8 @@ t.test('admin handlers: list and get shapes, 400s and 404s', async (t) => {
   t.same((next.body as { data: AuditRecord[] }).data.map((r) => r.id), [acmeRecords[1]!.id, acmeRecords[0]!.id]);
   t.equal((next.body as { next_cursor: string | null }).next_cursor, null);
 
-  for (const bad of [{ date: '2026-13-01' }, { date: '28-11-2026' }, { date: DATE, limit: '0' }, { date: DATE, limit: '1e2' }, { date: DATE, limit: '201' }, { date: DATE, cursor: 'x' }]) {
+  const bads: Record<string, string>[] = [{ date: '2026-13-01' }, { date: '28-11-2026' }, { date: DATE, limit: '0' }, { date: DATE, limit: '1e2' }, { date: DATE, limit: '201' }, { date: DATE, cursor: 'x' }];
+  for (const bad of bads) {
     const r = await listAuditRecords(log.reader, acme, new URLSearchParams(bad));
     t.equal(r.status, 400, `400 for ${JSON.stringify(bad)}`);
     t.match(r.body, { error: { code: 'invalid_request', type: 'invalid_request_error' } });

@@ -139,7 +139,7 @@ t.test('spool write failure with onSpoolFailure reject: audit_unavailable, logge
 
   const stage = createAuditStage({ audit: log, logger });
   const ctx = completedContext('acme');
-  await t.rejects(stage.run(ctx), { code: 'audit_unavailable' }, 'the audit stage rethrows');
+  await t.rejects(Promise.resolve(stage.run(ctx)), { code: 'audit_unavailable' }, 'the audit stage rethrows');
   t.equal(ctx.error?.code, 'audit_unavailable', 'and sets ctx.error so the runner answers 503');
 
   await repair();

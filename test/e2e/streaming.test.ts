@@ -1,12 +1,19 @@
 import t from 'tap';
 import OpenAI from 'openai';
+import { Agent } from 'undici';
 import { startE2e } from './e2e-setup.js';
 
 t.test('streaming through the real gateway', async (t) => {
   const { gw, fake, key } = await startE2e(t);
+  // The SDK clients get their own connection pool, destroyed first at teardown (teardowns run
+  // last-in first-out): after an aborted stream the client may hold a fresh, never-used socket,
+  // which the gateway's graceful close would otherwise wait on until Node's headersTimeout.
+  const dispatcher = new Agent();
+  t.teardown(() => dispatcher.destroy());
+  const fetchOptions = { dispatcher } as unknown as RequestInit;
 
   t.test('the first chunk reaches the client while the provider holds the stream', async (t) => {
-    const client = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0 });
+    const client = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0, fetchOptions });
     const release = fake.holdStream();
     const stream = await client.chat.completions.create({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'hi' }] });
     const iterator = stream[Symbol.asyncIterator]();
@@ -22,7 +29,7 @@ t.test('streaming through the real gateway', async (t) => {
 
   t.test('a client disconnect aborts the upstream request within 1 s', async (t) => {
     const controller = new AbortController();
-    const client = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0 });
+    const client = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0, fetchOptions });
     fake.holdStream();
     const stream = await client.chat.completions.create({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'hi' }] }, { signal: controller.signal });
     const iterator = stream[Symbol.asyncIterator]();
@@ -36,7 +43,7 @@ t.test('streaming through the real gateway', async (t) => {
   });
 
   t.test('the gateway stays healthy after the disconnect', async (t) => {
-    const client = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0 });
+    const client = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0, fetchOptions });
     const res = await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] });
     t.ok(res.choices[0]?.message.content);
   });

@@ -105,12 +105,12 @@ t.test('long requests renew their reservation', async (t) => {
   const { source, scope } = configSource(config);
   const ledger = new SqliteSpendLedger({ file: join(t.testdir(), 'spend.db') });
   t.teardown(() => ledger.close());
-  const stage = createBudgetStage({ ledger, registry: source, pricing: config.pricing, logger: silent, reservationTtlMs: 300 });
+  const stage = createBudgetStage({ ledger, registry: source, pricing: config.pricing, logger: silent, reservationTtlMs: 1500 });
   const ctx = makeContext({ scope });
   await stage.run(ctx);
-  await new Promise((r) => setTimeout(r, 700));
+  await new Promise((r) => setTimeout(r, 3200));
   t.equal((await ledger.read(scope)).openReservations, 1, 'still held after twice its TTL');
   (ctx.stageState.get(BUDGET_STATE) as BudgetState).stopRenewal();
-  await new Promise((r) => setTimeout(r, 450));
+  await new Promise((r) => setTimeout(r, 2100));
   t.equal((await ledger.read(scope)).openReservations, 0, 'lapses once renewals stop (as after a crash)');
 });

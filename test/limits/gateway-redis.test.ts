@@ -8,13 +8,22 @@ import { RedisSpendLedger } from '../../proxy/limits/redis-spend-ledger.js';
 import { spawnGateway } from './gateway-process.js';
 import { chat, gatewayConfig, limitsTenant, streamedUsage } from './gateway-fixtures.js';
 
+function histogram(results: readonly { status: number; body: string }[]): string {
+  const counts: Record<string, number> = {};
+  for (const r of results) {
+    const key = r.status === 200 ? '200' : `${r.status} ${/"code":"([a-z_]+)"/.exec(r.body)?.[1] ?? ''}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return JSON.stringify(counts);
+}
+
 const redis = await startRedisServer(t);
 const provider = await startFakeProvider();
 t.teardown(() => provider.close());
 // acme: a 100/min user limit (and a roomy budget); beta: a $1.00 budget and no rate limit.
 const acmeTenant = limitsTenant(provider, 'acme', { rateLimits: { perUser: { requestsPerMinute: 100 } }, budget: { monthlyUsd: 1000 } });
 const betaTenant = limitsTenant(provider, 'beta', { budget: { monthlyUsd: 1 } });
-const raw = gatewayConfig([acmeTenant.tenant, betaTenant.tenant], { redis: { url: redis.url, failMode: 'closed' } });
+const raw = gatewayConfig([acmeTenant.tenant, betaTenant.tenant], { redis: { url: redis.url, failMode: 'closed', commandTimeoutMs: 5000 } });
 const key = acmeTenant.key;
 const [a, b] = await Promise.all([spawnGateway(t, raw), spawnGateway(t, raw)]);
 const client = createRedisClient(redis.url, { commandTimeoutMs: 2000, logger: pino({ level: 'silent' }), name: 'test-reader' });
@@ -30,7 +39,7 @@ t.test('two gateway processes sharing Redis: exactly 100 of 500 concurrent reque
   t.not(a.pid, b.pid);
   let seq = 0;
   const results = await Promise.all(Array.from({ length: 500 }, (_, i) => chat((i % 2 === 0 ? a : b).baseURL, key, { max_tokens: 10 }, () => ++seq)));
-  t.equal(results.filter((r) => r.status === 200).length, 100, 'exactly 100 succeed across both instances');
+  t.equal(results.filter((r) => r.status === 200).length, 100, `exactly 100 succeed across both instances (statuses: ${histogram(results)})`);
   const limited = results.filter((r) => r.status === 429);
   t.equal(limited.length, 400);
   t.ok(limited.every((r) => /^\d+$/.test(r.headers.get('retry-after') ?? '') && r.body.includes('rate_limit_exceeded')), '429s carry retry-after');
@@ -51,7 +60,7 @@ t.test('two gateway processes: a $1.00 budget holds under 200 concurrent streams
   );
   const ok = results.filter((r) => r.status === 200);
   const refused = results.filter((r) => r.status === 429);
-  t.equal(ok.length + refused.length, 200);
+  t.equal(ok.length + refused.length, 200, `all answered or refused (statuses: ${histogram(results)})`);
   t.ok(refused.every((r) => r.body.includes('budget_exceeded') && r.headers.get('x-should-retry') === 'false'));
   const costs = ok.map((r) => (streamedUsage(r.body)?.completion_tokens ?? NaN) * 20);
   const spend = await ledger.read(beta);

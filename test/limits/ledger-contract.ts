@@ -92,13 +92,13 @@ export function spendLedgerContract(backend: Backend): void {
   t.test(`${backend.name}: reservations expire on their own, renewals keep them`, async (t) => {
     const ledger = await backend.ledger({});
     const scope = freshScope();
-    const lapsing = await ledger.reserve(scope, { amountMicroUsd: 300, capMicroUsd: 1000, ttlMs: 300 });
-    const renewed = await ledger.reserve(scope, { amountMicroUsd: 400, capMicroUsd: 1000, ttlMs: 300 });
+    const lapsing = await ledger.reserve(scope, { amountMicroUsd: 300, capMicroUsd: 1000, ttlMs: 1000 });
+    const renewed = await ledger.reserve(scope, { amountMicroUsd: 400, capMicroUsd: 1000, ttlMs: 1000 });
     t.ok(lapsing.ok && renewed.ok);
     if (!lapsing.ok || !renewed.ok) return;
-    await sleep(150);
-    t.equal(await ledger.renew(scope, renewed.reservation, 1000), true);
     await sleep(300);
+    t.equal(await ledger.renew(scope, renewed.reservation, 4000), true);
+    await sleep(1000);
     const read = await ledger.read(scope);
     t.equal(read.reservedMicroUsd, 400, 'the unrenewed one was released, the renewed one holds');
     t.equal(read.openReservations, 1);

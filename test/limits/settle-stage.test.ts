@@ -2,7 +2,7 @@ import t from 'tap';
 import { join } from 'node:path';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
 import { createBudgetStage, BUDGET_STATE, type BudgetState } from '../../proxy/pipeline/stages/budget.js';
-import { createSettleStage, SETTLE_STATE, type SettleState } from '../../proxy/pipeline/stages/settle.js';
+import { createSettleStage, readSettled, SETTLE_STATE, type SettleState } from '../../proxy/pipeline/stages/settle.js';
 import { SqliteSpendLedger } from '../../proxy/limits/sqlite-spend-ledger.js';
 import { MemoryRateLimitStore } from '../../proxy/limits/memory-rate-limit-store.js';
 import { costMicroUsd, costUsd } from '../../proxy/limits/cost.js';
@@ -36,7 +36,7 @@ t.test('real usage is priced at the answering model and settles the reservation'
   ctx.pendingResponse = { status: 200, headers: {}, body: '{}' };
   ctx.usage = { inputTokens: 1200, outputTokens: 345 };
   await settle.run(ctx);
-  const s = ctx.stageState.get(SETTLE_STATE) as SettleState;
+  const s = readSettled(ctx) as SettleState;
   t.same(s, { costUsd: costUsd(1200, 345, { input: 0.15, output: 0.6 }), estimated: false, basis: 'usage' });
   t.equal(s.costUsd, 0.000387, 'documented: 1200 × $0.15/M + 345 × $0.60/M, rounded up to the micro-dollar');
   const read = await ledger.read(scope);

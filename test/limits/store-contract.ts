@@ -73,19 +73,27 @@ export function rateLimitContract(backend: Backend): void {
   });
 
   t.test(`${backend.name}: the window slides (no fixed-window burst, capacity returns as entries age out)`, async (t) => {
-    const store = await backend.rateLimits({ windowMs: 1000 });
+    const W = 3000;
+    const store = await backend.rateLimits({ windowMs: W });
     const scope = freshScope();
     const rules = [{ subject: { kind: 'key' as const, id: 'key-1' }, requests: 5 }];
+    const firstFrom = Date.now();
     for (let i = 0; i < 3; i++) t.equal((await store.admit(scope, { rules, tokens: 0 })).allowed, true);
-    await sleep(500);
+    const firstTo = Date.now();
+    await sleep(1500);
     for (let i = 0; i < 2; i++) t.equal((await store.admit(scope, { rules, tokens: 0 })).allowed, true);
+    const askedAt = Date.now();
     const full = await store.admit(scope, { rules, tokens: 0 });
+    const answeredAt = Date.now();
     t.equal(full.allowed, false, 'full at 5 within the window');
-    t.ok(full.retryAfterMs > 300 && full.retryAfterMs <= 520, `retry after the first batch ages out (${full.retryAfterMs} ms)`);
-    await sleep(full.retryAfterMs + 60);
+    // The oldest entry (first batch) leaves W after it was admitted: bounds from measured times, not sleeps.
+    const lo = firstFrom + W - answeredAt - 20;
+    const hi = firstTo + W - askedAt + 20;
+    t.ok(full.retryAfterMs >= lo && full.retryAfterMs <= hi, `retry when the first batch ages out (${full.retryAfterMs} ms in [${lo}, ${hi}])`);
+    await sleep(full.retryAfterMs + 100);
     const freed = await Promise.all(Array.from({ length: 5 }, () => store.admit(scope, { rules, tokens: 0 })));
     t.equal(freed.filter((r) => r.allowed).length, 3, 'only the 3 aged-out slots came back; the later 2 still count');
-    await sleep(1100);
+    await sleep(W + 100);
     t.equal((await store.admit(scope, { rules, tokens: 0 })).requests?.remaining, 4, 'an idle window is empty again');
   });
 
@@ -128,14 +136,22 @@ export function rateLimitContract(backend: Backend): void {
   });
 
   t.test(`${backend.name}: reset reports when capacity starts to return`, async (t) => {
-    const store = await backend.rateLimits({ windowMs: 2000 });
+    const W = 5000;
+    const store = await backend.rateLimits({ windowMs: W });
     const scope = freshScope();
     const rules = [{ subject: { kind: 'user' as const, id: 'alice' }, requests: 2, tokens: 100 }];
+    const firstFrom = Date.now();
     const r1 = await store.admit(scope, { rules, tokens: 10 });
-    t.ok(r1.requests && r1.requests.resetMs > 1800 && r1.requests.resetMs <= 2000, `reset ${r1.requests?.resetMs} ≈ window`);
+    const firstTo = Date.now();
+    t.equal(r1.requests?.resetMs, W, 'a lone entry: the whole window');
     await sleep(300);
+    const askedAt = Date.now();
     const r2 = await store.admit(scope, { rules, tokens: 10 });
-    t.ok(r2.requests && r2.requests.resetMs > 1500 && r2.requests.resetMs <= 1720, `reset follows the oldest entry (${r2.requests?.resetMs})`);
-    t.ok(r2.tokens && r2.tokens.resetMs <= 1720 && r2.tokens.remaining === 80);
+    const answeredAt = Date.now();
+    const lo = firstFrom + W - answeredAt - 5;
+    const hi = firstTo + W - askedAt + 5;
+    t.ok(r2.requests && r2.requests.resetMs >= lo && r2.requests.resetMs <= hi, `reset follows the oldest entry (${r2.requests?.resetMs} in [${lo}, ${hi}])`);
+    t.ok(r2.tokens && r2.tokens.resetMs >= lo && r2.tokens.resetMs <= hi);
+    t.equal(r2.tokens?.remaining, 80);
   });
 }

@@ -149,6 +149,8 @@ t.test('a corrupt bundle at runtime keeps the old policy; a good one swaps in', 
   t.equal(engine.decide(probe).allow, true);
   t.equal(engine.stats.reloadFailures, 1);
   t.ok(lines.some((l) => l['msg'] === 'policy bundle reload failed; keeping the loaded policy'));
+  t.equal((await engine.reload()).result, 'failed', 'the same broken bytes are not loaded again');
+  t.equal(engine.stats.reloadFailures, 1, '…nor counted again');
 
   // A new policy that denies every model call, built from a copy of the sources.
   const sources = copyPolicies(tempDir(t));

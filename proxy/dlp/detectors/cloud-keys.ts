@@ -10,7 +10,6 @@ export const awsAccessKeyId: DetectorSpec = {
   after: '(?:[^A-Za-z0-9]|$)',
   // The documented example id ends in EXAMPLE; real ids are random base32.
   validate: (value) => (value.endsWith('EXAMPLE') || looksLikePlaceholder(value.slice(4)) ? REJECT : OK),
-  maxLength: 20,
   retry: 'end',
 };
 
@@ -32,7 +31,6 @@ export const awsSecretAccessKey: DetectorSpec = {
   value: cls('[A-Za-z0-9/+]', 40),
   after: '(?:[^A-Za-z0-9/+=]|$)',
   validate: (value) => (value.includes('EXAMPLEKEY') || !looksRandom(value, 4) ? REJECT : OK),
-  maxLength: 80,
   retry: 'end',
 };
 
@@ -43,6 +41,5 @@ export const googleApiKey: DetectorSpec = {
   value: seq(lit('AIza'), cls('[0-9A-Za-z_-]', 35)),
   after: '(?:[^A-Za-z0-9_-]|$)',
   validate: (value) => (looksRandom(value.slice(4), 3.5) ? OK : REJECT),
-  maxLength: 39,
   retry: 'end',
 };

@@ -17,7 +17,6 @@ export const email: DetectorSpec = {
   ),
   after: '(?:[^A-Za-z0-9_-]|$)',
   validate: validateEmail,
-  maxLength: 254,
   retry: 'end',
 };
 
@@ -59,7 +58,6 @@ export const phone: DetectorSpec = {
   value: alt(international, northAmerican, trunk),
   after: '(?:[^0-9A-Za-z_]|$)',
   validate: validatePhone,
-  maxLength: 32,
   retry: 'next',
 };
 

@@ -12,7 +12,6 @@ export const githubToken: DetectorSpec = {
   ),
   after: '(?:[^A-Za-z0-9_]|$)',
   validate: validateGithub,
-  maxLength: 112,
   retry: 'end',
 };
 
@@ -39,7 +38,6 @@ export const slackToken: DetectorSpec = {
   ),
   after: '(?:[^A-Za-z0-9_-]|$)',
   validate: validateSlack,
-  maxLength: 260,
   retry: 'end',
 };
 
@@ -73,7 +71,6 @@ export const stripeKey: DetectorSpec = {
   value: alt(seq(words('sk_', 'rk_'), words('live_', 'test_'), cls('[0-9A-Za-z]', 16, 247)), seq(lit('whsec_'), cls('[A-Za-z0-9]', 32, 80))),
   after: '(?:[^A-Za-z0-9_]|$)',
   validate: validateStripe,
-  maxLength: 260,
   retry: 'end',
 };
 

@@ -18,7 +18,6 @@ export const creditCard: DetectorSpec = {
   ),
   after: '(?:[^0-9A-Za-z_]|$)',
   validate: validateCard,
-  maxLength: 23,
   retry: 'next',
 };
 
@@ -96,7 +95,6 @@ export const iban: DetectorSpec = {
   before: '(?:^|[^0-9A-Za-z_])',
   value: seq(cls('[A-Z]', 2), cls('[0-9]', 2), rep(seq(cls(' ', 0, 1), cls('[A-Z0-9]', 4)), 2, 7), opt(seq(cls(' ', 0, 1), cls('[A-Z0-9]', 1, 3)))),
   validate: validateIban,
-  maxLength: 42,
   retry: 'next',
 };
 

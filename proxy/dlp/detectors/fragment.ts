@@ -9,6 +9,8 @@ export interface Fragment {
   readonly source: string;
   /** RE2 source matching every non-empty prefix of a string the fragment matches. */
   readonly prefix: string;
+  /** Longest string the fragment matches, in characters (Infinity when unbounded). */
+  readonly max: number;
 }
 
 const SPECIAL = new Set(['\\', '^', '$', '.', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}']);
@@ -23,7 +25,7 @@ export function lit(text: string): Fragment {
   const chars = [...text].map(escapeChar);
   let prefix = chars[chars.length - 1] as string;
   for (let i = chars.length - 2; i >= 0; i--) prefix = `${chars[i] as string}(?:${prefix})?`;
-  return { source: chars.join(''), prefix };
+  return { source: chars.join(''), prefix, max: chars.length };
 }
 
 /** A character class (or any single-character RE2 atom) repeated `min`..`max` times (`Infinity` = unbounded). */
@@ -36,7 +38,7 @@ export function cls(atom: string, min = 1, max = min): Fragment {
     return `{${lo},${hi}}`;
   };
   if (max < 1 || max < min) throw new Error('cls() needs 1 <= max and min <= max');
-  return { source: `${atom}${count(min, max)}`, prefix: `${atom}${count(1, max)}` };
+  return { source: `${atom}${count(min, max)}`, prefix: `${atom}${count(1, max)}`, max };
 }
 
 /** A sequence: the prefixes are a prefix of the first part, or the first part whole followed by a prefix of the rest. */
@@ -45,7 +47,7 @@ export function seq(...parts: Fragment[]): Fragment {
   if (parts.length === 1) return parts[0] as Fragment;
   const [head, ...rest] = parts as [Fragment, ...Fragment[]];
   const tail = seq(...rest);
-  return { source: parts.map((p) => p.source).join(''), prefix: `(?:${head.prefix}|${head.source}(?:${tail.prefix}))` };
+  return { source: parts.map((p) => p.source).join(''), prefix: `(?:${head.prefix}|${head.source}(?:${tail.prefix}))`, max: head.max + tail.max };
 }
 
 /** Alternatives, tried in order (RE2 leftmost-first). */
@@ -53,29 +55,30 @@ export function alt(...parts: Fragment[]): Fragment {
   return {
     source: `(?:${parts.map((p) => p.source).join('|')})`,
     prefix: `(?:${parts.map((p) => p.prefix).join('|')})`,
+    max: Math.max(...parts.map((p) => p.max)),
   };
 }
 
 /** Zero or one occurrence. */
 export function opt(part: Fragment): Fragment {
-  return { source: `(?:${part.source})?`, prefix: part.prefix };
+  return { source: `(?:${part.source})?`, prefix: part.prefix, max: part.max };
 }
 
 /** A group repeated `min`..`max` times (`Infinity` = unbounded): whole copies, then a prefix of one more. */
 export function rep(part: Fragment, min: number, max: number): Fragment {
   const range = max === Infinity ? (min === 0 ? '*' : min === 1 ? '+' : `{${min},}`) : `{${min},${max}}`;
   const before = max === Infinity ? '*' : max <= 1 ? '{0}' : `{0,${max - 1}}`;
-  return { source: `(?:${part.source})${range}`, prefix: before === '{0}' ? part.prefix : `(?:${part.source})${before}(?:${part.prefix})` };
+  return { source: `(?:${part.source})${range}`, prefix: before === '{0}' ? part.prefix : `(?:${part.source})${before}(?:${part.prefix})`, max: part.max * max };
 }
 
 /** Case-insensitive fragment. */
 export function ci(part: Fragment): Fragment {
-  return { source: `(?i:${part.source})`, prefix: `(?i:${part.prefix})` };
+  return { source: `(?i:${part.source})`, prefix: `(?i:${part.prefix})`, max: part.max };
 }
 
 /** The capture group that holds the sensitive value (group 1 of a detector pattern). */
 export function capture(part: Fragment): Fragment {
-  return { source: `(${part.source})`, prefix: part.prefix };
+  return { source: `(${part.source})`, prefix: part.prefix, max: part.max };
 }
 
 /** Non-empty prefixes of any of the literal words (used for keyword anchors). */

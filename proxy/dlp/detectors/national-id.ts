@@ -14,7 +14,6 @@ export const usSsn: DetectorSpec = {
   value: alt(ssnWith('-'), ssnWith(' ')),
   after: '(?:[^0-9A-Za-z_-]|$)',
   validate: validateSsn,
-  maxLength: 11,
   retry: 'next',
 };
 

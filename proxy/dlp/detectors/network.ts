@@ -13,7 +13,6 @@ export const ipv4: DetectorSpec = {
   value: DOTTED_QUAD,
   after: AFTER,
   validate: (value) => (validQuad(value) ? OK : REJECT),
-  maxLength: 15,
   retry: 'end',
 };
 
@@ -31,7 +30,6 @@ export const ipv6: DetectorSpec = {
   value: seq(rep(seq(cls('[0-9A-Fa-f]', 0, 4), lit(':')), 2, 7), opt(alt(DOTTED_QUAD, HEX_GROUP))),
   after: AFTER,
   validate: validateIpv6,
-  maxLength: 45,
   retry: 'end',
 };
 

@@ -25,8 +25,11 @@ export interface DetectorSpec {
   readonly after?: string;
   /** Checks what the pattern cannot express: checksums, entropy, documented example values. */
   readonly validate?: (value: string) => Verdict;
-  /** Longest value (plus anchor) this detector reports, in characters: bounds the stream hold-back. */
-  readonly maxLength: number;
+  /**
+   * Stream hold-back bound for patterns with an unbounded part (JWTs, PEM blocks, keys): the
+   * longest value worth holding back. Bounded patterns derive it from the pattern itself.
+   */
+  readonly maxLength?: number;
   /**
    * After a rejected candidate: `next` retries one character further (a shorter candidate may start
    * inside it, e.g. a card number after a longer digit group), `end` skips past it.

@@ -35,7 +35,13 @@ export interface SettleStageDeps {
   readonly rateLimits: RateLimitStore;
   readonly pricing: PricingTable;
   readonly logger: Logger;
+  /** Not needed: everything settle uses was recorded by limit and budget. Accepted so wiring may pass it. */
   readonly registry?: TenantConfigSource;
+}
+
+/** The settled cost of a request (for audit's `costUsd`), once settle ran. */
+export function readSettled(ctx: RequestContext): SettleState | undefined {
+  return ctx.stageState.get(SETTLE_STATE) as SettleState | undefined;
 }
 
 export interface SettleStage extends FinalStage {
@@ -79,7 +85,8 @@ export function createSettleStage(deps: SettleStageDeps): SettleStage {
 
 async function settle(ctx: RequestContext, deps: SettleStageDeps, retries: SettleRetryQueue): Promise<void> {
   const principal = ctx.peekPrincipal();
-  if (!principal) return;
+  // Settling twice would charge a reservation-less request twice.
+  if (!principal || ctx.stageState.has(SETTLE_STATE)) return;
   const budget = ctx.stageState.get(BUDGET_STATE) as BudgetState | undefined;
   const limit = ctx.stageState.get(LIMIT_STATE) as LimitState | undefined;
   budget?.stopRenewal();
