@@ -31,6 +31,7 @@ const REPO_ROOT = FROM_SOURCE ? join(HERE, '..') : join(HERE, '../..');
 const TSX_IMPORT: readonly string[] = ['--import', import.meta.resolve('tsx')];
 const CHILD_EXEC_ARGV: readonly string[] = FROM_SOURCE ? TSX_IMPORT : [];
 const RESULTS_FILE = join(REPO_ROOT, 'bench/results/latest.json');
+const PROFILE_DIR = join(REPO_ROOT, 'bench/results/profiles');
 const POLICY_BUNDLE = join(REPO_ROOT, 'policies/build/bundle.tar.gz');
 const MIB = 1024 * 1024;
 
@@ -171,7 +172,8 @@ async function main(): Promise<number> {
       policyBundle: POLICY_BUNDLE,
       redisUrl: redis?.url,
       childScript,
-      childExecArgv: CHILD_EXEC_ARGV,
+      childExecArgv: (target) =>
+        settings.cpuProfile ? [...CHILD_EXEC_ARGV, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${target}.cpuprofile`] : CHILD_EXEC_ARGV,
     });
     log(`fake provider at ${upstreamBaseUrl}; starting ${plans.map((p) => p.name).join(', ')}`);
     for (const plan of plans) {
@@ -204,6 +206,7 @@ async function main(): Promise<number> {
   process.stdout.write(`${formatTable(cells, failures)}\n`);
   writeResults(settings, live, cells, failures, startedAt, loadAtStart);
   process.stdout.write(`\nresults: ${RESULTS_FILE}\n`);
+  if (settings.cpuProfile) process.stdout.write(`CPU profiles (open in Chrome DevTools → Performance): ${PROFILE_DIR}/<target>.cpuprofile\n`);
   const failedCells = cells.filter((c) => c.load.non2xx + c.load.errors > 0).length;
   return failures.length > 0 || failedCells > 0 ? 1 : 0;
 }

@@ -12,6 +12,8 @@ export interface BenchSettings {
   readonly modes: readonly BodyMode[];
   /** Targets to run, in order (`BENCH_TARGETS`; the passthrough is always added: ratios need it). */
   readonly targets: readonly string[];
+  /** Write a V8 CPU profile of every target process (`BENCH_CPU_PROFILE=1`); slows the targets down. */
+  readonly cpuProfile: boolean;
 }
 
 export const DEFAULT_TARGETS = ['passthrough', 'gateway', 'gw-audit-async', 'gw-limits-embedded', 'gw-limits-redis', 'gw-dlp-all'] as const;
@@ -56,5 +58,6 @@ export function readSettings(env: NodeJS.ProcessEnv): BenchSettings {
     connections,
     modes,
     targets,
+    cpuProfile: env['BENCH_CPU_PROFILE'] === '1' || env['BENCH_CPU_PROFILE'] === 'true',
   };
 }

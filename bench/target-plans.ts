@@ -25,7 +25,8 @@ export interface PlanContext {
   readonly redisUrl?: string;
   /** Path of a child entry (`passthrough-target`, `gateway-target`) in this run's form. */
   childScript(name: string): string;
-  readonly childExecArgv: readonly string[];
+  /** Node flags of a target's process (tsx when running from source, --cpu-prof when profiling). */
+  childExecArgv(target: string): readonly string[];
 }
 
 /** The targets the settings ask for, passthrough first; each gateway variant gets its own temp dir. */
@@ -48,7 +49,7 @@ export function buildPlans(targets: readonly string[], ctx: PlanContext): Target
         spawnTarget({
           name: BASELINE,
           script: ctx.childScript('passthrough-target'),
-          execArgv: ctx.childExecArgv,
+          execArgv: ctx.childExecArgv(BASELINE),
           env: { BENCH_UPSTREAM_ORIGIN: upstream.origin },
         }),
     },
@@ -77,7 +78,7 @@ export function buildPlans(targets: readonly string[], ctx: PlanContext): Target
           const proc = await spawnTarget({
             name: variant.name,
             script: ctx.childScript('gateway-target'),
-            execArgv: ctx.childExecArgv,
+            execArgv: ctx.childExecArgv(variant.name),
             // cwd is the variant's temp dir so any relative state path (./data) lands there.
             cwd: dataDir,
             env: { BENCH_GATEWAY_CONFIG: JSON.stringify(variant.config(env)) },

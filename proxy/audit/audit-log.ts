@@ -14,6 +14,7 @@ import { FileSink } from './file-sink.js';
 import { S3Sink } from './s3-sink.js';
 import type { AuditSink } from './sink.js';
 import { createAuditReader, type AuditReader } from './audit-reader.js';
+import { recordKey } from './audit-key.js';
 
 /**
  * The audit log: builds records, chains them, spools them durably and delivers them to the
@@ -61,7 +62,7 @@ export interface AuditLog {
 export interface CreateAuditLogOptions {
   readonly config: AuditConfig;
   readonly logger: Logger;
-  /** Chain instance id (default `WORKJET_INSTANCE_ID` or a random id per process start). */
+  /** Chain instance name (default `WORKJET_INSTANCE_ID`, else `gw`); a random per-start suffix is appended. */
   readonly instanceId?: string;
   /** How often spool stats are logged (default 60 s; 0 disables). */
   readonly statsIntervalMs?: number;
@@ -86,8 +87,10 @@ function createSink(config: AuditConfig): AuditSink {
 export async function createAuditLog(options: CreateAuditLogOptions): Promise<AuditLog> {
   const { config } = options;
   const logger = options.logger.child({ component: 'audit' });
-  const instance = options.instanceId ?? process.env.WORKJET_INSTANCE_ID ?? randomBytes(6).toString('hex');
-  if (!instanceRe.test(instance)) throw new Error('audit instance id: letters, digits and . _ - only (max 64)');
+  // A fresh suffix per process start: a restarted instance begins new chains instead of
+  // reusing sequence numbers of the chains its previous life wrote.
+  const instance = `${options.instanceId ?? process.env.WORKJET_INSTANCE_ID ?? 'gw'}-${randomBytes(4).toString('hex')}`;
+  if (!instanceRe.test(instance)) throw new Error('audit instance id (WORKJET_INSTANCE_ID): letters, digits and . _ - only (max 55)');
   const sink = createSink(config);
   const spool = await Spool.open({
     dir: join(resolve(config.dir), 'spool'),
@@ -110,8 +113,14 @@ export async function createAuditLog(options: CreateAuditLogOptions): Promise<Au
   let appended = 0;
   let lastSpoolFailed = false;
 
+  // One failed commit rejects its whole batch with the same error: log it once, not per record.
+  const loggedErrors = new WeakSet<object>();
   const onSpoolError = (err: unknown, record: AuditRecord): void => {
     lastSpoolFailed = true;
+    if (typeof err === 'object' && err !== null) {
+      if (loggedErrors.has(err)) return;
+      loggedErrors.add(err);
+    }
     const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
     logger.error(
       { code, tenant: record.tenant, logId: record.id, onSpoolFailure: config.onSpoolFailure },
@@ -120,6 +129,8 @@ export async function createAuditLog(options: CreateAuditLogOptions): Promise<Au
   };
 
   async function append(draft: AuditRecordDraft): Promise<AuditRecord> {
+    // Refuse a record that could not be stored under its tenant's key before it enters the chain.
+    recordKey(draft.tenant, draft.id);
     // Chain and spool order must match: link synchronously, then enqueue in the same tick.
     const record = chain.link(draft);
     appended++;

@@ -19,11 +19,11 @@ function verify(args: string[]): { code: number | null; out: string } {
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-/** Writes one day of acme records from two instances (two chains) plus a globex record. */
+/** One day of acme records from gw-a, gw-b and gw-a again after a restart (three chains), plus globex records. */
 async function writeDay(dir: string): Promise<AuditRecord[]> {
   const records: AuditRecord[] = [];
   const acme = mintTenantScope('acme');
-  for (const instance of ['gw-a', 'gw-b']) {
+  for (const instance of ['gw-a', 'gw-b', 'gw-a']) {
     const log = await createAuditLog({ config: fileAuditConfig(dir), logger: pino({ level: 'silent' }), instanceId: instance });
     for (let i = 0; i < 6; i++) {
       records.push(await log.appendEvent(acme, { action: 'model.invoke', requestId: `${instance}-${i}`, time: new Date(Date.parse(`${DATE}T10:00:00Z`) + i * 1000) }));
@@ -41,7 +41,7 @@ t.test('audit:verify passes on an untouched day and names the exact record edite
 
   const clean = verify(args);
   t.equal(clean.code, 0, 'exit 0 on an untouched day');
-  t.match(clean.out, /12 record\(s\), 2 chain\(s\)/);
+  t.match(clean.out, /18 record\(s\), 3 chain\(s\)/, 'a restarted instance starts its own chain (no reused seq)');
   t.match(clean.out, /OK: every chain is intact/);
 
   const target = records[2]!; // gw-a seq 3, in the middle of its chain
@@ -52,7 +52,7 @@ t.test('audit:verify passes on an untouched day and names the exact record edite
   await writeFile(path, original.replace('"status":200', '"status":500'));
   const edited = verify(args);
   t.equal(edited.code, 1, 'exit 1 on an edit');
-  t.match(edited.out, new RegExp(`BREAK edited: record ${target.id} \\(instance gw-a, seq 3\\) was edited`));
+  t.match(edited.out, new RegExp(`BREAK edited: record ${target.id} \\(instance gw-a-[0-9a-f]{8}, seq 3\\) was edited`));
   t.equal(edited.out.match(/BREAK/g)?.length, 1, 'exactly one break reported');
   await writeFile(path, original);
 
@@ -60,7 +60,7 @@ t.test('audit:verify passes on an untouched day and names the exact record edite
   await unlink(path);
   const deleted = verify(args);
   t.equal(deleted.code, 1, 'exit 1 on a deletion');
-  t.match(deleted.out, new RegExp(`BREAK missing: record ${target.id} \\(instance gw-a, seq 3\\) is missing \\(deleted\\)`));
+  t.match(deleted.out, new RegExp(`BREAK missing: record ${target.id} \\(instance gw-a-[0-9a-f]{8}, seq 3\\) is missing \\(deleted\\)`));
   t.equal(deleted.out.match(/BREAK/g)?.length, 1);
   await writeFile(path, original);
 
@@ -80,7 +80,7 @@ t.test('audit:verify passes on an untouched day and names the exact record edite
   await unlink(join(dir, recordKey('acme', first.id)));
   const head = verify(args);
   t.equal(head.code, 1);
-  t.match(head.out, new RegExp(`record ${first.id} \\(instance gw-b, seq 1\\) is missing`));
+  t.match(head.out, new RegExp(`record ${first.id} \\(instance gw-b-[0-9a-f]{8}, seq 1\\) is missing`));
 
   t.equal(verify(['--tenant', 'globex', '--date', DATE, '--dir', dir]).code, 0, 'the other tenant’s day is untouched');
 });

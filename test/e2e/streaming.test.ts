@@ -10,7 +10,7 @@ t.test('streaming through the real gateway', async (t) => {
   // which the gateway's graceful close would otherwise wait on until Node's headersTimeout.
   const dispatcher = new Agent();
   t.teardown(() => dispatcher.destroy());
-  const fetchOptions = { dispatcher } as unknown as RequestInit;
+  const fetchOptions = { dispatcher } as unknown as NonNullable<ConstructorParameters<typeof OpenAI>[0]>['fetchOptions'];
 
   t.test('the first chunk reaches the client while the provider holds the stream', async (t) => {
     const client = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0, fetchOptions });

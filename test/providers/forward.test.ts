@@ -133,6 +133,7 @@ t.test('provider 401 becomes 502 without fallback; other 4xx pass through in the
   t.equal(a.status, 502);
   t.match(a.json, { error: { code: 'upstream_error' } });
   t.notMatch(JSON.stringify(a.json), /sk-tenant/);
+  t.equal(a.headers.get('x-should-retry'), 'false', 'SDKs do not retry a refused provider key');
   t.equal(backup.requests.length, 0, 'a credential failure is not a fallback case');
 
   fake.enqueue({ status: 400, errorBody: { error: { message: 'bad temperature', type: 'invalid_request_error', param: 'temperature', code: null } } });

@@ -62,7 +62,10 @@ async function handleErrorStatus(ctx: RequestContext, response: Dispatcher.Respo
   if (kind !== 'passthrough') {
     await response.body.dump().catch(() => undefined);
     if (kind === 'provider_auth') {
-      throw new GatewayError('upstream_error', `Provider '${result.provider}' rejected the gateway's credentials (HTTP ${status}); check this tenant's provider key.`);
+      // Retrying cannot help until an admin fixes the key, so the SDKs are told not to.
+      throw new GatewayError('upstream_error', `Provider '${result.provider}' rejected the gateway's credentials (HTTP ${status}); check this tenant's provider key.`, {
+        headers: { 'x-should-retry': 'false' },
+      });
     }
     const retryAfter = header(response.headers, 'retry-after');
     const seconds = Number(retryAfter);
