@@ -1,18 +1,18 @@
 # syntax=docker/dockerfile:1
-# Stage 1: compile the Rego policies to a WASM bundle with the official OPA image (pinned).
-FROM openpolicyagent/opa:1.22.3-static AS policy
-WORKDIR /src
-COPY policies/ policies/
-# The capabilities file limits builtins to those the JS WASM SDK implements (see scripts/policy-build.mjs).
-COPY policies/capabilities.json policies/capabilities.json
-RUN ["/opa", "build", "-t", "wasm", "-e", "workjet/authz/decision", "--capabilities", "policies/capabilities.json", "--ignore", "*_test.rego", "policies/", "-o", "/bundle.tar.gz"]
+# Stage 1: the pinned OPA CLI from the official image.
+FROM openpolicyagent/opa:1.22.3-static AS opa
 
-# Stage 2: install dependencies (re2 and better-sqlite3 compile natively) and compile TypeScript.
+# Stage 2: install dependencies (re2 and better-sqlite3 compile natively), build the policy bundle
+# (the capabilities file is derived from the JS WASM SDK, so this step needs Node and opa), compile TypeScript.
 FROM node:20-bookworm AS build
 WORKDIR /app
+COPY --from=opa /opa /usr/local/bin/opa
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+COPY scripts/ scripts/
+COPY policies/ policies/
+RUN OPA_BIN=/usr/local/bin/opa node scripts/policy-build.mjs --force
 COPY proxy/ proxy/
 COPY bench/ bench/
 RUN npx tsc -p tsconfig.json && npm prune --omit=dev
@@ -23,7 +23,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules/
 COPY --from=build /app/dist dist/
-COPY --from=policy /bundle.tar.gz policies/build/bundle.tar.gz
+COPY --from=build /app/policies/build/bundle.tar.gz policies/build/bundle.tar.gz
 COPY package.json ./
 COPY config/ config/
 RUN mkdir -p /app/data && chown -R node:node /app/data

@@ -34,7 +34,7 @@ export function compileBuiltin(id: string): CompiledDetector | undefined {
   const spec: DetectorSpec | undefined = BUILTIN_DETECTORS.get(id);
   if (!spec) return undefined;
   const source = `${spec.before ?? ''}${spec.anchor?.source ?? ''}(${spec.value.source})${spec.after ?? ''}`;
-  const tail = spec.anchor ? `(?:${spec.anchor.prefix}|${spec.anchor.source}(?:${spec.value.prefix}))` : spec.value.prefix;
+  const tail = spec.anchor ? `(?:${spec.anchor.prefix}|${spec.anchor.loose}(?:${spec.value.prefix}))` : spec.value.prefix;
   const longest = (spec.anchor?.max ?? 0) + spec.value.max;
   const maxLength = Number.isFinite(longest) ? longest : spec.maxLength;
   if (maxLength === undefined) throw new Error(`detector ${id}: unbounded pattern needs maxLength`);
@@ -66,6 +66,6 @@ export function compileCustom(name: string, pattern: string): CompiledDetector {
   const re = new RE2(pattern, 'gd');
   if (new RE2(pattern).test('')) throw new SyntaxError('pattern matches the empty string');
   // Matches that cannot contain a blank end at the last blank: hold only the last word, not a window.
-  const tail = MAY_MATCH_SPACE.test(pattern) ? `[\\s\\S]{1,${CUSTOM_STREAM_WINDOW}}` : `\\S{1,${CUSTOM_STREAM_WINDOW}}`;
+  const tail = MAY_MATCH_SPACE.test(pattern) ? '[\\s\\S]+' : '\\S+';
   return { id: name, source: pattern, re, valueGroup: 0, validate: undefined, retry: 'end', fallback: false, tail, maxLength: CUSTOM_STREAM_WINDOW, anchored: false };
 }

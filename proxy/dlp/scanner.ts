@@ -22,15 +22,17 @@ export const MAX_HOLD_BACK = 16_384;
 export class Scanner {
   readonly detectors: readonly CompiledDetector[];
   readonly #set: InstanceType<typeof RE2.Set> | undefined;
-  readonly #tail: RE2 | undefined;
-  /** Longest possible match of any detector: the stream hold-back bound. */
-  readonly maxLength: number;
+  /** `(?:tail)$` per detector: which detectors could still be growing a match at the end… */
+  readonly #tailSet: InstanceType<typeof RE2.Set> | undefined;
+  /** …and, for those, where it would start. */
+  readonly #tails: readonly RE2[];
 
   constructor(detectors: readonly CompiledDetector[]) {
     this.detectors = detectors;
     this.#set = detectors.length === 0 ? undefined : new RE2.Set(detectors.map((d) => d.re));
-    this.#tail = detectors.length === 0 ? undefined : new RE2(`(?:${detectors.map((d) => d.tail).join('|')})$`);
-    this.maxLength = Math.min(MAX_HOLD_BACK, Math.max(0, ...detectors.map((d) => d.maxLength)));
+    const tails = detectors.map((d) => `(?:${d.tail})$`);
+    this.#tailSet = detectors.length === 0 ? undefined : new RE2.Set(tails);
+    this.#tails = tails.map((source) => new RE2(source));
   }
 
   /** All validated matches in `text` (original coordinates), generic ones dropped where a specific one matched. */
@@ -84,12 +86,26 @@ export class Scanner {
 
   /**
    * Where, in the original text, the longest suffix that could still grow into a match starts
-   * (text.length when none can). Everything before it can be released to a stream client.
+   * (text.length when none can). Everything before it can be released to a stream client. Each
+   * detector's candidate is bounded by its own longest match, measured on the normalized text so
+   * that inserted invisible characters cannot stretch the window.
    */
   tailStart(view: NormalizedText): number {
-    if (!this.#tail || view.text.length === 0) return view.original.length;
-    const m = this.#tail.exec(view.text);
-    return m === null ? view.original.length : originalOffset(view, m.index);
+    const text = view.text;
+    if (!this.#tailSet || text.length === 0) return view.original.length;
+    let hold = text.length;
+    let live: number[];
+    try {
+      live = this.#tailSet.match(text);
+    } catch {
+      live = this.detectors.map((_, i) => i);
+    }
+    for (const index of live) {
+      const from = Math.max(0, text.length - Math.min(MAX_HOLD_BACK, (this.detectors[index] as CompiledDetector).maxLength));
+      const m = (this.#tails[index] as RE2).exec(from === 0 ? text : text.slice(from));
+      if (m !== null) hold = Math.min(hold, from + m.index);
+    }
+    return originalOffset(view, hold);
   }
 }
 

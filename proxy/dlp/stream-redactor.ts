@@ -35,7 +35,7 @@ export class StreamRedactor {
     if (buffer.length === 0) return NOTHING;
     const view = normalizeForScan(buffer);
     const matches = this.#scanner.scanView(view);
-    let hold = Math.max(this.#scanner.tailStart(view), buffer.length - this.#scanner.maxLength);
+    let hold = this.#scanner.tailStart(view);
     // A complete match that straddles the release point is held whole; repeat until none does.
     for (let moved = true; moved; ) {
       moved = false;

@@ -38,7 +38,7 @@ export async function buildServices(input: {
   });
   if (config.policy.watchBundle) policy.watch();
   const stopBundleWatch = () => policy.close();
-  const stopSourceWatch = input.watchPolicies ? watchPolicySources({ repoRoot: input.repoRoot, logger: logger.child({ component: 'policy-watch' }) }) : () => undefined;
+  const stopSourceWatch = input.watchPolicies ? watchPolicySources({ repoRoot: input.repoRoot, bundlePath: resolve(config.policy.bundle), logger: logger.child({ component: 'policy-watch' }) }) : () => undefined;
   let audit: AuditLog | undefined;
   let limits: LimitStores | undefined;
   try {

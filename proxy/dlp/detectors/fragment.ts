@@ -3,11 +3,17 @@
  * non-empty prefixes. The stream redactor uses that prefix language ("could this tail of the
  * buffer still grow into a match?") to hold back only text that can start a secret, instead of a
  * fixed window. Building both from one description keeps them consistent by construction.
+ *
+ * The prefix language is a superset: counted repetitions are relaxed to `*`/`+` there (holding a
+ * little more is safe; the length bound is applied separately from `max`). That keeps the prefix
+ * automata small enough for RE2's DFA on long stream buffers.
  */
 export interface Fragment {
   /** RE2 source matching the fragment (no capture groups unless made with `capture`). */
   readonly source: string;
-  /** RE2 source matching every non-empty prefix of a string the fragment matches. */
+  /** Relaxed source: same shape, counts loosened to `*`/`+`; matches a superset. */
+  readonly loose: string;
+  /** RE2 source matching (a superset of) every non-empty prefix of a string the fragment matches. */
   readonly prefix: string;
   /** Longest string the fragment matches, in characters (Infinity when unbounded). */
   readonly max: number;
@@ -19,26 +25,29 @@ function escapeChar(ch: string): string {
   return SPECIAL.has(ch) ? `\\${ch}` : ch;
 }
 
+function count(lo: number, hi: number): string {
+  if (hi === Infinity) return lo === 0 ? '*' : lo === 1 ? '+' : `{${lo},}`;
+  if (lo === 1 && hi === 1) return '';
+  if (lo === hi) return `{${lo}}`;
+  if (lo === 0 && hi === 1) return '?';
+  return `{${lo},${hi}}`;
+}
+
 /** A literal string. */
 export function lit(text: string): Fragment {
   if (text.length === 0) throw new Error('lit() needs a non-empty string');
   const chars = [...text].map(escapeChar);
   let prefix = chars[chars.length - 1] as string;
   for (let i = chars.length - 2; i >= 0; i--) prefix = `${chars[i] as string}(?:${prefix})?`;
-  return { source: chars.join(''), prefix, max: chars.length };
+  const source = chars.join('');
+  return { source, loose: source, prefix, max: chars.length };
 }
 
 /** A character class (or any single-character RE2 atom) repeated `min`..`max` times (`Infinity` = unbounded). */
 export function cls(atom: string, min = 1, max = min): Fragment {
-  const count = (lo: number, hi: number): string => {
-    if (hi === Infinity) return lo === 0 ? '*' : lo === 1 ? '+' : `{${lo},}`;
-    if (lo === 1 && hi === 1) return '';
-    if (lo === hi) return `{${lo}}`;
-    if (lo === 0 && hi === 1) return '?';
-    return `{${lo},${hi}}`;
-  };
   if (max < 1 || max < min) throw new Error('cls() needs 1 <= max and min <= max');
-  return { source: `${atom}${count(min, max)}`, prefix: `${atom}${count(1, max)}`, max };
+  const loose = max === 1 ? `${atom}${count(min, 1)}` : `${atom}${min === 0 ? '*' : '+'}`;
+  return { source: `${atom}${count(min, max)}`, loose, prefix: `${atom}${max === 1 ? '' : '+'}`, max };
 }
 
 /** A sequence: the prefixes are a prefix of the first part, or the first part whole followed by a prefix of the rest. */
@@ -47,41 +56,46 @@ export function seq(...parts: Fragment[]): Fragment {
   if (parts.length === 1) return parts[0] as Fragment;
   const [head, ...rest] = parts as [Fragment, ...Fragment[]];
   const tail = seq(...rest);
-  return { source: parts.map((p) => p.source).join(''), prefix: `(?:${head.prefix}|${head.source}(?:${tail.prefix}))`, max: head.max + tail.max };
+  return {
+    source: parts.map((p) => p.source).join(''),
+    loose: parts.map((p) => p.loose).join(''),
+    prefix: `(?:${head.prefix}|${head.loose}(?:${tail.prefix}))`,
+    max: head.max + tail.max,
+  };
 }
 
 /** Alternatives, tried in order (RE2 leftmost-first). */
 export function alt(...parts: Fragment[]): Fragment {
-  return {
-    source: `(?:${parts.map((p) => p.source).join('|')})`,
-    prefix: `(?:${parts.map((p) => p.prefix).join('|')})`,
-    max: Math.max(...parts.map((p) => p.max)),
-  };
+  const join = (pick: (p: Fragment) => string): string => `(?:${parts.map(pick).join('|')})`;
+  return { source: join((p) => p.source), loose: join((p) => p.loose), prefix: join((p) => p.prefix), max: Math.max(...parts.map((p) => p.max)) };
 }
 
 /** Zero or one occurrence. */
 export function opt(part: Fragment): Fragment {
-  return { source: `(?:${part.source})?`, prefix: part.prefix, max: part.max };
+  return { source: `(?:${part.source})?`, loose: `(?:${part.loose})?`, prefix: part.prefix, max: part.max };
 }
 
 /** A group repeated `min`..`max` times (`Infinity` = unbounded): whole copies, then a prefix of one more. */
 export function rep(part: Fragment, min: number, max: number): Fragment {
-  const range = max === Infinity ? (min === 0 ? '*' : min === 1 ? '+' : `{${min},}`) : `{${min},${max}}`;
-  const before = max === Infinity ? '*' : max <= 1 ? '{0}' : `{0,${max - 1}}`;
-  return { source: `(?:${part.source})${range}`, prefix: before === '{0}' ? part.prefix : `(?:${part.source})${before}(?:${part.prefix})`, max: part.max * max };
+  return {
+    source: `(?:${part.source})${count(min, max)}`,
+    loose: `(?:${part.loose})${min === 0 ? '*' : '+'}`,
+    prefix: `(?:${part.loose})*(?:${part.prefix})`,
+    max: part.max * max,
+  };
 }
 
 /** Case-insensitive fragment. */
 export function ci(part: Fragment): Fragment {
-  return { source: `(?i:${part.source})`, prefix: `(?i:${part.prefix})`, max: part.max };
+  return { source: `(?i:${part.source})`, loose: `(?i:${part.loose})`, prefix: `(?i:${part.prefix})`, max: part.max };
 }
 
 /** The capture group that holds the sensitive value (group 1 of a detector pattern). */
 export function capture(part: Fragment): Fragment {
-  return { source: `(${part.source})`, prefix: part.prefix, max: part.max };
+  return { source: `(${part.source})`, loose: part.loose, prefix: part.prefix, max: part.max };
 }
 
-/** Non-empty prefixes of any of the literal words (used for keyword anchors). */
+/** Any of the literal words. */
 export function words(...list: string[]): Fragment {
   return alt(...list.map(lit));
 }

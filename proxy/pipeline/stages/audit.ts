@@ -4,6 +4,7 @@ import type { RequestContext } from '../context.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { toGatewayError } from '../../errors/gateway-error.js';
 import { costUsd, priceOf, type PricingTable } from '../../limits/cost.js';
+import { readSettled } from './settle.js';
 
 /**
  * The last final stage: one audit record per model request — allowed, denied, failed or
@@ -18,8 +19,13 @@ import { costUsd, priceOf, type PricingTable } from '../../limits/cost.js';
 export function createAuditStage(deps: { audit: AuditLog; logger: Logger; pricing?: PricingTable }): FinalStage {
   const { audit, logger, pricing } = deps;
 
-  /** Cost of the real usage, priced by the same function the budget ledger uses. */
+  /**
+   * What the tenant is charged: settle's figure when it ran (the ledger's own, including a
+   * charged reservation after a disconnect); else the usage priced by the same function.
+   */
   function costOf(ctx: RequestContext): number | undefined {
+    const settled = readSettled(ctx);
+    if (settled) return settled.costUsd;
     const model = ctx.upstream?.model ?? ctx.peekRequest()?.target.model;
     if (!pricing || !ctx.usage || !model) return undefined;
     const price = priceOf(pricing, model);

@@ -31,7 +31,7 @@ export interface ForwardDeps {
   readonly responseFilter?: ResponseFilter;
 }
 
-/** `retry` carries a failure the next attempt may cure; `undefined` means the response is handled. */
+/** A failure the next attempt may cure, or `undefined` when the response is handled. */
 type AttemptOutcome = GatewayError | undefined;
 
 function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
@@ -124,6 +124,8 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
       bodyTimeoutMs: provider.timeoutMs ?? deps.upstream.idleTimeoutMs,
     });
   } catch (err) {
+    // Recorded so audit names the provider that failed even when no HTTP status came back.
+    ctx.upstream = { provider: provider.name, model, status: 0, latencyMs: performance.now() - startedAt, attempts: index };
     if (signal.aborted) throw clientGone(err);
     return mapUpstreamError(err, provider.name);
   }
