@@ -20,6 +20,8 @@ export interface GatewayOptions {
   readonly repoRoot?: string;
   /** Collect Node's default process metrics (off in tests that start many gateways). */
   readonly defaultMetrics?: boolean;
+  /** How long close() waits for in-flight requests before cutting their connections (default 30 s). */
+  readonly drainTimeoutMs?: number;
 }
 
 export interface Gateway {
@@ -48,7 +50,18 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     logger,
     metrics,
   });
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, handler);
+  // In-flight requests, so close() can wait for them and then drop every socket (a keep-alive
+  // socket that never sent a request is not "idle" to Node and would hold close() open).
+  let inFlight = 0;
+  let onDrained: (() => void) | undefined;
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) onDrained?.();
+    });
+    handler(req, res);
+  });
   let closed = false;
 
   return {
@@ -68,10 +81,19 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     async close() {
       if (closed) return;
       closed = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
+        const deadline = setTimeout(resolve, options.drainTimeoutMs ?? 30_000);
+        deadline.unref();
+        onDrained = () => {
+          clearTimeout(deadline);
+          resolve();
+        };
+        if (inFlight === 0) onDrained();
       });
+      server.closeAllConnections();
+      await stopped;
       await services.close();
     },
   };

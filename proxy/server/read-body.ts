@@ -10,6 +10,9 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   }
   const chunks: Buffer[] = [];
   let size = 0;
+  // destroyOnReturn: false — leaving the loop early must not destroy the request: a destroyed
+  // IncomingMessage stalls the parser, so a keep-alive client's next request on that socket
+  // would hang. resume() below discards the rest of the body instead.
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > maxBytes) {

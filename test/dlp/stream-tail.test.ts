@@ -13,7 +13,7 @@ import { alt, ci, cls, lit, opt, rep, seq } from '../../proxy/dlp/detectors/frag
  */
 const FILLER = 'Sure, here is what you asked for: ';
 
-t.test('fragment prefixes match exactly the non-empty prefixes', async (t) => {
+t.test('fragment prefixes match every non-empty prefix and reject what cannot grow into a match', async (t) => {
   const frag = seq(ci(lit('key')), opt(lit('_id')), cls('[:=]'), rep(alt(lit('ab'), cls('[0-9]', 2)), 1, 3));
   const full = new RE2(`^(?:${frag.source})$`);
   const prefix = new RE2(`^(?:${frag.prefix})$`);
@@ -22,7 +22,9 @@ t.test('fragment prefixes match exactly the non-empty prefixes', async (t) => {
     t.ok(full.test(word), word);
     for (let k = 1; k <= word.length; k++) t.ok(prefix.test(word.slice(0, k)), `prefix ${word.slice(0, k)}`);
   }
-  for (const bad of ['x', 'kez', 'key_i:', 'key=a1', 'key=ab12ab12']) t.notOk(prefix.test(bad), `not a prefix: ${bad}`);
+  for (const bad of ['x', 'kez', 'key_i:', 'key=a1', 'key=ab1x', 'key==']) t.notOk(prefix.test(bad), `not a prefix: ${bad}`);
+  // Counts are relaxed in the prefix language (a superset: holding a bit more is safe).
+  t.ok(prefix.test('key=ab12ab12ab'), 'relaxed repetition count');
 });
 
 for (const corpus of CORPORA) {

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { startGateway } from '../helpers/gateway.js';
@@ -14,16 +14,20 @@ interface RawReply {
   readonly body: string;
 }
 
-/** Sends `chunks` as a chunked body (no content-length), with a pause between chunks. */
-function sendChunked(url: string, headers: Record<string, string>, chunks: readonly string[]): Promise<RawReply> {
+/**
+ * Sends `chunks` as a chunked body (no content-length), with a pause between chunks, over
+ * `agent` (keep-alive, one socket: consecutive calls reuse the connection as SDK clients do).
+ */
+function sendChunked(agent: Agent, url: string, headers: Record<string, string>, chunks: readonly string[]): Promise<RawReply> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } }, (res) => {
+    const req = request(url, { agent, timeout: 5000, method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
     let i = 0;
     const next = (): void => {
       if (req.destroyed) return;
@@ -90,18 +94,26 @@ t.test('request validation at the HTTP edge', async (t) => {
     });
   });
 
-  t.test('413 without content-length: a chunked body that grows over the limit', async (t) => {
+  t.test('413 without content-length: a chunked body that grows over the limit; the connection stays usable', async (t) => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    t.teardown(() => agent.destroy());
     const body = chatBody(3 * MAX_BODY);
     const pieces = [body.slice(0, 1000), body.slice(1000, 3000), body.slice(3000, 6000), body.slice(6000)];
     await upstreamUntouched(t, async () => {
-      const reply = await sendChunked(`${gw.baseURL}/chat/completions`, json, pieces);
+      const reply = await sendChunked(agent, `${gw.baseURL}/chat/completions`, json, pieces);
       t.equal(reply.status, 413);
       t.notOk(reply.headers['content-length'] === undefined, 'the error itself is a complete response');
       t.match(JSON.parse(reply.body), { error: { type: 'invalid_request_error', code: 'request_too_large' } });
       t.equal(reply.headers['x-request-id'], reply.headers['x-workjet-request-id']);
     });
-    const small = await sendChunked(`${gw.baseURL}/chat/completions`, json, [chatBody(10).slice(0, 20), chatBody(10).slice(20)]);
-    t.equal(small.status, 200, 'a small chunked body is served');
+    // Regression: leaving the body loop early destroyed the request, which stalled the parser, so
+    // the next request on the same keep-alive socket never got an answer.
+    for (let i = 0; i < 3; i++) {
+      const small = await sendChunked(agent, `${gw.baseURL}/chat/completions`, json, [chatBody(10).slice(0, 20), chatBody(10).slice(20)]);
+      t.equal(small.status, 200, 'a small chunked body on the reused connection is served');
+      const again = await sendChunked(agent, `${gw.baseURL}/chat/completions`, json, pieces);
+      t.equal(again.status, 413);
+    }
   });
 
   t.test('413 in the Anthropic shape on /v1/messages', async (t) => {
