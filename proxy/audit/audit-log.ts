@@ -40,6 +40,8 @@ export interface AuditStats {
   readonly appendFailures: number;
   readonly deliveryFailedAttempts: number;
   readonly lastDeliveryError: string | null;
+  /** Unreadable spool lines skipped (torn tails of interrupted writes). */
+  readonly corruptSpoolLines: number;
 }
 
 export interface AuditLog {
@@ -167,6 +169,7 @@ export async function createAuditLog(options: CreateAuditLogOptions): Promise<Au
       appendFailures: s.appendFailures,
       deliveryFailedAttempts: d.failedAttempts,
       lastDeliveryError: d.lastError,
+      corruptSpoolLines: d.corruptLines,
     };
   };
 

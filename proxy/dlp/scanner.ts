@@ -1,6 +1,7 @@
 import RE2 from 're2';
 import type { CompiledDetector } from './compiled-detector.js';
 import { normalizeForScan, originalOffset, originalRange, type NormalizedText } from './normalize.js';
+import { Utf8Text } from './utf8-text.js';
 
 /** One detector match, in ORIGINAL text coordinates (UTF-16 offsets), never carrying the text itself out. */
 export interface ScanMatch {
@@ -44,43 +45,47 @@ export class Scanner {
   /** Like `scan`, on a view already normalized (the stream redactor reuses it for the tail check). */
   scanView(view: NormalizedText): ScanMatch[] {
     if (!this.#set || view.text.length === 0) return [];
+    const utf8 = new Utf8Text(view.text);
     let flagged: number[];
     try {
-      flagged = this.#set.match(view.text);
+      flagged = this.#set.match(utf8.bytes);
     } catch {
       // RE2.Set ran out of DFA memory (huge input): fall back to every detector, still linear.
       flagged = this.detectors.map((_, i) => i);
     }
     if (flagged.length === 0) return [];
     const found: (ScanMatch & { fallback: boolean })[] = [];
-    for (const index of flagged) this.#runDetector(this.detectors[index] as CompiledDetector, view, found);
+    for (const index of flagged) this.#runDetector(this.detectors[index] as CompiledDetector, view, utf8, found);
     return dropShadowedFallbacks(found);
   }
 
-  #runDetector(detector: CompiledDetector, view: NormalizedText, found: (ScanMatch & { fallback: boolean })[]): void {
+  /** The exact pass of one flagged detector: its own pattern over the bytes, then its validator. */
+  #runDetector(detector: CompiledDetector, view: NormalizedText, utf8: Utf8Text, found: (ScanMatch & { fallback: boolean })[]): void {
     const { re, valueGroup, validate, retry } = detector;
-    const text = view.text;
     re.lastIndex = 0;
     for (;;) {
-      const m = re.exec(text);
+      const m = re.exec(utf8.bytes);
       if (m === null) return;
       const span = m.indices?.[valueGroup];
       const from = m.index;
       if (!span || span[1] <= span[0]) {
-        re.lastIndex = Math.max(re.lastIndex, from + 1);
+        re.lastIndex = Math.max(re.lastIndex, utf8.nextCharByte(from));
         continue;
       }
-      const [valueStart, valueEnd] = span;
-      const verdict = validate ? validate(text.slice(valueStart, valueEnd)) : undefined;
+      const [startByte, endByte] = span;
+      const valueStart = utf8.charIndex(startByte);
+      const valueEnd = utf8.charIndex(endByte);
+      const verdict = validate ? validate(view.text.slice(valueStart, valueEnd)) : undefined;
       if (verdict && !verdict.ok) {
-        re.lastIndex = retry === 'next' ? valueStart + 1 : Math.max(valueEnd, from + 1);
+        re.lastIndex = retry === 'next' ? utf8.nextCharByte(startByte) : Math.max(endByte, utf8.nextCharByte(from));
         continue;
       }
       const end = verdict?.length === undefined ? valueEnd : valueStart + verdict.length;
       const [start, originalEnd] = originalRange(view, valueStart, end);
       found.push({ detector: detector.id, start, end: originalEnd, test: verdict?.test === true, fallback: detector.fallback });
       // Resume at the value's end: the boundary character after it may open the next match.
-      re.lastIndex = Math.max(end, from + 1);
+      const resume = end === valueEnd ? endByte : utf8.byteIndex(end);
+      re.lastIndex = Math.max(resume, utf8.nextCharByte(from));
     }
   }
 

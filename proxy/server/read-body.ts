@@ -13,7 +13,7 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   // destroyOnReturn: false — leaving the loop early must not destroy the request: a destroyed
   // IncomingMessage stalls the parser, so a keep-alive client's next request on that socket
   // would hang. resume() below discards the rest of the body instead.
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > maxBytes) {
       req.resume();

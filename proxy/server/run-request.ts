@@ -25,7 +25,11 @@ export function streamErrorFrame(ctx: RequestContext, err: GatewayError): string
   return ctx.api === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
 }
 
+/** Client closed request (nginx's convention): nobody received an answer, so no provider status applies. */
+const CLIENT_CLOSED = 499;
+
 function statusOf(ctx: RequestContext): number {
+  if (ctx.clientDisconnected && !ctx.res.headersSent) return CLIENT_CLOSED;
   if (ctx.error && !ctx.res.headersSent) return ctx.error.status;
   if (ctx.pendingResponse) return ctx.pendingResponse.status;
   return ctx.res.statusCode;

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile, readdir } from 'node:fs/promises';
+import { appendFile, mkdir, rename, rm, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { Spool } from '../../proxy/audit/spool.js';
@@ -175,4 +175,41 @@ t.test('audit stage prices the usage with the configured pricing', async (t) => 
   await log.close();
   const [file] = await recordFiles(dir);
   t.equal((await readJson(file!)).costUsd, 0.75);
+});
+
+t.test('a torn tail and garbage lines in a leftover segment are skipped; every complete record is delivered', async (t) => {
+  const dir = t.testdir();
+  const spool = await Spool.open({ dir: join(dir, 'spool'), groupCommitMs: 0 });
+  const chain = new HashChain('torn');
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const record = event(chain, i);
+    ids.push(record.id);
+    await spool.append(record);
+  }
+  const segment = spool.segments()[0]!;
+  await spool.close();
+  await spool.release();
+  // What a crash mid-write can leave: a zero-filled block and a half-written line.
+  await appendFile(segment.path, '\u0000\u0000\u0000\n\n{"at":1,"record":{"id":"01');
+  const { logger, lines } = captureLogger();
+  const log = await createAuditLog({ config: fileAuditConfig(dir), logger });
+  await waitFor(async () => (await recordFiles(dir)).length === 3 && log.stats().pendingRecords === 0, 10_000, 'delivery');
+  t.equal(log.stats().corruptSpoolLines, 3, 'two garbage lines and the torn tail skipped');
+  t.ok(lines.some((l) => l.includes('skipped unreadable lines')), 'and logged');
+  await log.close();
+  t.same((await Promise.all((await recordFiles(dir)).map(readJson))).map((r) => r.id).sort(), [...ids].sort());
+});
+
+t.test('a record larger than the spool read buffer (1 MiB) goes through', async (t) => {
+  const dir = t.testdir();
+  const log = await createAuditLog({ config: fileAuditConfig(dir, { includeContent: true }), logger: silent });
+  const ctx = completedContext('acme');
+  ctx.capturedContent = { completion: 'y'.repeat(1_500_000) };
+  const record = await log.recordRequest(ctx);
+  await log.close();
+  const [file] = await recordFiles(dir);
+  const stored = await readJson(file!);
+  t.equal(stored.id, record.id);
+  t.equal((stored.content as { completion: string }).completion.length, 1_500_000);
 });

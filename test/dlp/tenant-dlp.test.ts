@@ -95,3 +95,24 @@ t.test('credit card test numbers are found and flagged as test values', async (t
   t.equal(known?.test, true);
   t.equal(real?.test, false);
 });
+
+t.test('match offsets stay exact around multi-byte and astral characters', async (t) => {
+  const dlp = compileTenantDlp('acme', cfg({ detectors: { email: 'redact', credit_card: 'redact' } }));
+  const text = '日本語のテキスト a@b.io と 😀😀 4539 1488 0343 6467 — x@y.io';
+  const found = dlp.scanText(text).map((m) => [m.detector, text.slice(m.start, m.end)]);
+  t.same(found, [['email', 'a@b.io'], ['credit_card', '4539 1488 0343 6467'], ['email', 'x@y.io']]);
+  const result = dlp.scanRequest('chat', { messages: [{ role: 'user', content: text }] });
+  t.same(result.redactedBody, { messages: [{ role: 'user', content: '日本語のテキスト [REDACTED:email] と 😀😀 [REDACTED:credit_card] — [REDACTED:email]' }] });
+});
+
+t.test('an unterminated match after a rejected candidate is retried one character later', async (t) => {
+  const dlp = compileTenantDlp('acme', cfg({ detectors: { credit_card: 'redact', iban: 'redact' } }));
+  // The first 4-4-4-4 group is Luhn-invalid; the real card starts one group later.
+  t.same(dlp.scanText('1234 4539 1488 0343 6467').map((m) => [m.start, m.end]), [[5, 24]]);
+  // A compact IBAN glued to a word: the IBAN part is reported.
+  const glued = 'DE89370400440532013000ABC';
+  t.same(dlp.scanText(glued).map((m) => glued.slice(m.start, m.end)), ['DE89370400440532013000']);
+  // A card followed by an expiry that the optional fifth group would swallow.
+  const card = '4539 1488 0343 6467 12/25';
+  t.same(dlp.scanText(card).map((m) => card.slice(m.start, m.end)), ['4539 1488 0343 6467']);
+});
