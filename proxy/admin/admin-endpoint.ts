@@ -35,8 +35,19 @@ export function matchPath(pattern: string, path: string): Record<string, string>
     const g = got[i]!;
     if (w.startsWith(':')) {
       if (g.length === 0) return undefined;
-      params[w.slice(1)] = decodeURIComponent(g);
+      const value = decodeSegment(g);
+      // Malformed percent-encoding names no resource: no match (404), not a crash (500).
+      if (value === undefined) return undefined;
+      params[w.slice(1)] = value;
     } else if (w !== g) return undefined;
   }
   return params;
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }

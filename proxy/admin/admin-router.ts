@@ -9,16 +9,22 @@ import { identify } from '../pipeline/stages/identify.js';
 import { matchPath, type AdminEndpoint } from './admin-endpoint.js';
 import type { SideRouter } from '../server/request-handler.js';
 
-/** Asks the policy whether `principal` may perform `action` on a resource; throws 403 policy_denied when not. */
-export type AdminAuthorizer = (input: {
-  principal: Principal;
-  action: string;
-  resource: { type: string; id: string; tenant: string };
-  method: string;
-  path: string;
-  ip: string;
-  time: Date;
-}) => PolicyDecision;
+/**
+ * Asks the policy whether `principal` may perform `action` on a resource; throws 403 policy_denied
+ * when not. `onDecision` receives the decision before any throw, so a denial is audited with it.
+ */
+export type AdminAuthorizer = (
+  input: {
+    principal: Principal;
+    action: string;
+    resource: { type: string; id: string; tenant: string };
+    method: string;
+    path: string;
+    ip: string;
+    time: Date;
+  },
+  onDecision: (decision: PolicyDecision) => void,
+) => PolicyDecision;
 
 /** Where admin actions are recorded (the tenant's audit partition). */
 export interface AdminAuditRecorder {
@@ -82,15 +88,18 @@ export function createAdminRouter(deps: {
       if (!match) throw new GatewayError('not_found', `Unknown admin route ${method} ${path}.`);
       action = match.endpoint.action;
       const resourceId = Object.values(match.params)[0] ?? principal.tenantId;
-      decision = deps.authorize({
-        principal,
-        action,
-        resource: { type: match.endpoint.resourceType, id: resourceId, tenant: principal.tenantId },
-        method,
-        path,
-        ip: req.socket.remoteAddress ?? '',
-        time: new Date(),
-      });
+      decision = deps.authorize(
+        {
+          principal,
+          action,
+          resource: { type: match.endpoint.resourceType, id: resourceId, tenant: principal.tenantId },
+          method,
+          path,
+          ip: req.socket.remoteAddress ?? '',
+          time: new Date(),
+        },
+        (d) => (decision = d),
+      );
       const url = new URL(req.url ?? path, 'http://gateway');
       const result = await match.endpoint.handle({ principal, tenant: deps.registry.get(principal.scope), params: match.params, query: url.searchParams });
       status = result.status;

@@ -5,8 +5,13 @@ import { BUILTIN_DETECTORS } from './detectors/index.js';
 /** A detector ready to run: built-in or a tenant's custom pattern. */
 export interface CompiledDetector {
   readonly id: string;
-  /** Full RE2 source (used in the one-pass RE2.Set). */
+  /** Full RE2 source of the exact pass. */
   readonly source: string;
+  /**
+   * Superset pattern for the one-pass RE2.Set: the same shape with counted repetitions relaxed,
+   * so the combined DFA stays small on adversarial input (digit or base64 soup).
+   */
+  readonly prefilter: RE2;
   /** Global + indices RE2 for the exact pass. */
   readonly re: RE2;
   /** Capture group of the value: 1 for built-ins, 0 (whole match) for custom patterns. */
@@ -41,6 +46,7 @@ export function compileBuiltin(id: string): CompiledDetector | undefined {
   const compiled: CompiledDetector = {
     id,
     source,
+    prefilter: new RE2(`${spec.before ?? ''}${spec.anchor?.loose ?? ''}(?:${spec.value.loose})${spec.after ?? ''}`, 'gd'),
     re: new RE2(source, 'gd'),
     valueGroup: 1,
     validate: spec.validate,
@@ -67,5 +73,5 @@ export function compileCustom(name: string, pattern: string): CompiledDetector {
   if (new RE2(pattern).test('')) throw new SyntaxError('pattern matches the empty string');
   // Matches that cannot contain a blank end at the last blank: hold only the last word, not a window.
   const tail = MAY_MATCH_SPACE.test(pattern) ? '[\\s\\S]+' : '\\S+';
-  return { id: name, source: pattern, re, valueGroup: 0, validate: undefined, retry: 'end', fallback: false, tail, maxLength: CUSTOM_STREAM_WINDOW, anchored: false };
+  return { id: name, source: pattern, prefilter: re, re, valueGroup: 0, validate: undefined, retry: 'end', fallback: false, tail, maxLength: CUSTOM_STREAM_WINDOW, anchored: false };
 }

@@ -2,6 +2,7 @@ import RE2 from 're2';
 import type { CompiledDetector } from './compiled-detector.js';
 import { normalizeForScan, originalOffset, originalRange, type NormalizedText } from './normalize.js';
 import { Utf8Text } from './utf8-text.js';
+import { runExactPass, wholeRange, type FoundMatch } from './exact-pass.js';
 
 /** One detector match, in ORIGINAL text coordinates (UTF-16 offsets), never carrying the text itself out. */
 export interface ScanMatch {
@@ -14,6 +15,15 @@ export interface ScanMatch {
 
 /** Stream hold-back is never longer than this many characters, whatever the detectors say. */
 export const MAX_HOLD_BACK = 16_384;
+
+/** Texts from this many bytes are scanned window by window after the first Set pass. */
+const WINDOWED_FROM = 8 * 1024;
+const WINDOW = 2048;
+/**
+ * Windows overlap by the longest match (in bytes) of the detectors run per window, so every such
+ * match lies whole in the window that owns its start; longer detectors get full passes.
+ */
+const WINDOW_OVERLAP = 1024;
 
 /**
  * Runs a fixed list of detectors over texts. One `RE2.Set` pass says which detectors can match
@@ -28,9 +38,13 @@ export class Scanner {
   /** …and, for those, where it would start. */
   readonly #tails: readonly RE2[];
 
-  constructor(detectors: readonly CompiledDetector[]) {
+  readonly #windowed: boolean;
+
+  /** `windowed: false` forces one full exact pass per flagged detector (used to cross-check). */
+  constructor(detectors: readonly CompiledDetector[], options: { windowed?: boolean } = {}) {
     this.detectors = detectors;
-    this.#set = detectors.length === 0 ? undefined : new RE2.Set(detectors.map((d) => d.re));
+    this.#windowed = options.windowed !== false;
+    this.#set = detectors.length === 0 ? undefined : new RE2.Set(detectors.map((d) => d.prefilter));
     const tails = detectors.map((d) => `(?:${d.tail})$`);
     this.#tailSet = detectors.length === 0 ? undefined : new RE2.Set(tails);
     this.#tails = tails.map((source) => new RE2(source));
@@ -46,46 +60,42 @@ export class Scanner {
   scanView(view: NormalizedText): ScanMatch[] {
     if (!this.#set || view.text.length === 0) return [];
     const utf8 = new Utf8Text(view.text);
-    let flagged: number[];
-    try {
-      flagged = this.#set.match(utf8.bytes);
-    } catch {
-      // RE2.Set ran out of DFA memory (huge input): fall back to every detector, still linear.
-      flagged = this.detectors.map((_, i) => i);
-    }
+    const flagged = this.#flag(utf8.bytes);
     if (flagged.length === 0) return [];
-    const found: (ScanMatch & { fallback: boolean })[] = [];
-    for (const index of flagged) this.#runDetector(this.detectors[index] as CompiledDetector, view, utf8, found);
+    const found: FoundMatch[] = [];
+    const size = utf8.bytes.length;
+    if (!this.#windowed || size < WINDOWED_FROM) {
+      for (const index of flagged) runExactPass(this.detectors[index] as CompiledDetector, view, utf8, wholeRange(utf8), found);
+      return dropShadowedFallbacks(found);
+    }
+    // Long text: detectors whose matches fit in the window overlap run only on the windows the
+    // Set flags for them, instead of a full pass each (a prompt with a dozen secrets would
+    // otherwise cost one full pass per detector that matched anywhere).
+    const local = new Set<number>();
+    const bytesPerChar = utf8.ascii ? 1 : 4;
+    for (const index of flagged) {
+      const detector = this.detectors[index] as CompiledDetector;
+      if ((detector.maxLength + 2) * bytesPerChar < WINDOW_OVERLAP) local.add(index);
+      else runExactPass(detector, view, utf8, wholeRange(utf8), found);
+    }
+    if (local.size > 0) {
+      for (let ownFrom = 0; ownFrom < size; ownFrom += WINDOW) {
+        const range = { from: ownFrom === 0 ? 0 : utf8.charStartAt(ownFrom - 1), to: Math.min(size, ownFrom + WINDOW + WINDOW_OVERLAP), ownFrom, ownTo: ownFrom + WINDOW };
+        for (const index of this.#flag(utf8.bytes.subarray(range.from, range.to))) {
+          if (local.has(index)) runExactPass(this.detectors[index] as CompiledDetector, view, utf8, range, found);
+        }
+      }
+    }
     return dropShadowedFallbacks(found);
   }
 
-  /** The exact pass of one flagged detector: its own pattern over the bytes, then its validator. */
-  #runDetector(detector: CompiledDetector, view: NormalizedText, utf8: Utf8Text, found: (ScanMatch & { fallback: boolean })[]): void {
-    const { re, valueGroup, validate, retry } = detector;
-    re.lastIndex = 0;
-    for (;;) {
-      const m = re.exec(utf8.bytes);
-      if (m === null) return;
-      const span = m.indices?.[valueGroup];
-      const from = m.index;
-      if (!span || span[1] <= span[0]) {
-        re.lastIndex = Math.max(re.lastIndex, utf8.nextCharByte(from));
-        continue;
-      }
-      const [startByte, endByte] = span;
-      const valueStart = utf8.charIndex(startByte);
-      const valueEnd = utf8.charIndex(endByte);
-      const verdict = validate ? validate(view.text.slice(valueStart, valueEnd)) : undefined;
-      if (verdict && !verdict.ok) {
-        re.lastIndex = retry === 'next' ? utf8.nextCharByte(startByte) : Math.max(endByte, utf8.nextCharByte(from));
-        continue;
-      }
-      const end = verdict?.length === undefined ? valueEnd : valueStart + verdict.length;
-      const [start, originalEnd] = originalRange(view, valueStart, end);
-      found.push({ detector: detector.id, start, end: originalEnd, test: verdict?.test === true, fallback: detector.fallback });
-      // Resume at the value's end: the boundary character after it may open the next match.
-      const resume = end === valueEnd ? endByte : utf8.byteIndex(end);
-      re.lastIndex = Math.max(resume, utf8.nextCharByte(from));
+  /** Indexes of the detectors the one-pass RE2.Set says can match in `bytes`. */
+  #flag(bytes: Buffer): number[] {
+    try {
+      return (this.#set as InstanceType<typeof RE2.Set>).match(bytes);
+    } catch {
+      // RE2.Set ran out of DFA memory: fall back to every detector, still linear.
+      return this.detectors.map((_, i) => i);
     }
   }
 
@@ -114,12 +124,36 @@ export class Scanner {
   }
 }
 
-function dropShadowedFallbacks(found: (ScanMatch & { fallback: boolean })[]): ScanMatch[] {
+/** Drops generic (fallback) matches that overlap a specific detector's match, and same-detector overlaps; sorts by position. */
+function dropShadowedFallbacks(found: FoundMatch[]): ScanMatch[] {
   found.sort((a, b) => a.start - b.start || b.end - a.end);
-  const specific = found.filter((m) => !m.fallback);
-  const out: ScanMatch[] = [];
+  // Union of the specific matches as disjoint sorted intervals, for a binary-searched overlap test.
+  const union: [number, number][] = [];
   for (const m of found) {
-    if (m.fallback && specific.some((s) => s.start < m.end && m.start < s.end)) continue;
+    if (m.fallback) continue;
+    const last = union[union.length - 1];
+    if (last && m.start <= last[1]) last[1] = Math.max(last[1], m.end);
+    else union.push([m.start, m.end]);
+  }
+  const overlapsSpecific = (m: ScanMatch): boolean => {
+    let lo = 0;
+    let hi = union.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [start, end] = union[mid] as [number, number];
+      if (end <= m.start) lo = mid + 1;
+      else if (start >= m.end) hi = mid - 1;
+      else return true;
+    }
+    return false;
+  };
+  const out: ScanMatch[] = [];
+  // Neighbouring windows can both see candidates of one detector that overlap: keep the first.
+  const lastEnd = new Map<string, number>();
+  for (const m of found) {
+    if (m.fallback && overlapsSpecific(m)) continue;
+    if ((lastEnd.get(m.detector) ?? -1) > m.start) continue;
+    lastEnd.set(m.detector, m.end);
     out.push({ detector: m.detector, start: m.start, end: m.end, test: m.test });
   }
   return out;

@@ -83,6 +83,7 @@ export class ResponsesStreamFilter {
       default:
         if (!isObject(msg.response) || !Array.isArray(msg.response.output)) return false;
         if (TERMINAL.has(msg.type as string)) before.push(...this.#flushAll());
+        if (msg.response.output.length === 0) return false;
         for (const item of msg.response.output as unknown[]) if (isObject(item)) this.#redactItem(item);
         return true;
     }

@@ -36,7 +36,8 @@ export interface TenantDlp {
   createStreamRedactor(): StreamRedactor;
 }
 
-const NOTHING_FOUND: RequestScan = Object.freeze({ findings: [], blockedBy: [] }) as RequestScan;
+/** A fresh empty result (callers may extend the findings list). */
+const nothingFound = (): RequestScan => ({ findings: [], blockedBy: [] });
 
 /** Built-in-only scanners are shared between tenants that enable the same set. */
 const sharedScanners = new Map<string, Scanner>();
@@ -75,7 +76,7 @@ class CompiledTenantDlp implements TenantDlp {
   }
 
   scanRequest(route: RouteKind, body: Readonly<Record<string, unknown>>): RequestScan {
-    if (!this.enabled || route === 'models') return NOTHING_FOUND;
+    if (!this.enabled || route === 'models') return nothingFound();
     const counts = new Map<string, number>();
     const edits: PartEdit[] = [];
     for (const part of collectPromptParts(route, body)) {
@@ -90,7 +91,7 @@ class CompiledTenantDlp implements TenantDlp {
       }
       if (redact.length > 0) edits.push({ path: part.path, text: applyRedactions(part.text, redact) });
     }
-    if (counts.size === 0) return NOTHING_FOUND;
+    if (counts.size === 0) return nothingFound();
     const findings: DlpFinding[] = [...counts].map(([detector, count]) => ({ detector, count, action: this.actionOf(detector), direction: 'request' }));
     const blockedBy = findings.filter((f) => f.action === 'block').map((f) => f.detector);
     if (blockedBy.length > 0 || edits.length === 0) return { findings, blockedBy };

@@ -37,6 +37,13 @@ export class Utf8Text {
     return byte + (lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1);
   }
 
+  /** Byte offset where the character containing byte `byte` starts. */
+  charStartAt(byte: number): number {
+    let at = byte;
+    while (at > 0 && ((this.bytes[at] as number) & 0xc0) === 0x80) at--;
+    return at;
+  }
+
   #buildTable(): Int32Array {
     const table = new Int32Array(this.bytes.length + 1);
     let byte = 0;

@@ -9,7 +9,10 @@ import { usageEndpoints } from '../admin/usage-endpoints.js';
 import type { AdminEndpoint } from '../admin/admin-endpoint.js';
 import { listAuditRecords, getAuditRecord } from '../admin/audit-handlers.js';
 import { createAdminAuditRecorder } from '../audit/admin-audit-recorder.js';
-import { authorizeAction } from '../policy/authorize-action.js';
+import { enforceDecision } from '../policy/authorize-action.js';
+import { buildPolicyInput } from '../policy/policy-input.js';
+import { PolicyError } from '../policy/policy-engine.js';
+import type { PolicyDecision } from '../pipeline/types.js';
 import { isPolicyAction } from '../policy/actions.js';
 import { GatewayError } from '../errors/gateway-error.js';
 
@@ -26,14 +29,20 @@ export function buildAdminRouter(input: { logger: Logger; registry: TenantRegist
     sessions,
     logger,
     audit: createAdminAuditRecorder(services.audit),
-    authorize: (req) => {
+    authorize: (req, onDecision) => {
       if (!isPolicyAction(req.action)) throw new GatewayError('internal_error', 'Unknown admin action.');
-      return authorizeAction(services.policy, {
-        ...req,
-        action: req.action,
-        mode: registry.get(req.principal.scope).config.policy.mode,
-        logger,
-      });
+      // Decide and enforce in two steps (as the authorize stage does) so the audit record of a
+      // denied call carries the decision whose id the client got in x-workjet-decision-id.
+      const input = buildPolicyInput({ ...req, action: req.action });
+      let decision: PolicyDecision;
+      try {
+        decision = services.policy.decide(input);
+      } catch (err) {
+        if (err instanceof PolicyError) onDecision({ id: err.decisionId, allow: false, reasons: ['policy evaluation failed'], wouldDeny: false });
+        throw err;
+      }
+      onDecision(decision);
+      return enforceDecision(decision, input, registry.get(req.principal.scope).config.policy.mode, logger);
     },
   });
 }

@@ -2,6 +2,8 @@ import t from 'tap';
 import { compileTenantDlp } from '../../proxy/dlp/tenant-dlp.js';
 import { DlpConfigError } from '../../proxy/dlp/dlp-config-error.js';
 import type { DlpConfig } from '../../proxy/config/schema.js';
+import { BUILTIN_DETECTOR_IDS } from '../../proxy/dlp/detectors/index.js';
+import { Rng } from './corpus/index.js';
 
 const cfg = (partial: Partial<DlpConfig>): DlpConfig => ({ detectors: {}, custom: [], responses: 'off', ...partial });
 
@@ -115,4 +117,24 @@ t.test('an unterminated match after a rejected candidate is retried one characte
   // A card followed by an expiry that the optional fifth group would swallow.
   const card = '4539 1488 0343 6467 12/25';
   t.same(dlp.scanText(card).map((m) => card.slice(m.start, m.end)), ['4539 1488 0343 6467']);
+});
+
+t.test('adversarial soups stay linear with every detector enabled', async (t) => {
+  const dlp = compileTenantDlp('acme', cfg({ detectors: Object.fromEntries(BUILTIN_DETECTOR_IDS.map((id) => [id, 'redact' as const])) }));
+  const rng = new Rng(5);
+  const size = 512 * 1024;
+  // Before prefilters and validator-side length checks, these took seconds (RE2's DFA tracking
+  // one counter per start position of `x{0,63}` and friends).
+  const soups: Record<string, string> = {
+    digits: rng.chars('0123456789 -', size),
+    base64: rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_.', size),
+    words: rng.chars('abcdefghijklmnopqrstuvwxyz0123456789._-@', size),
+    hex: rng.chars('0123456789abcdef:. ', size),
+  };
+  for (const [name, text] of Object.entries(soups)) {
+    const started = performance.now();
+    dlp.scanRequest('chat', { messages: [{ role: 'user', content: text }] });
+    const elapsed = performance.now() - started;
+    t.ok(elapsed < 2000, `${name}: 512 KiB in ${elapsed.toFixed(0)} ms`);
+  }
 });

@@ -38,9 +38,12 @@ t.test('every response carries the gateway request id under the names the SDKs r
   }
 
   t.test('OpenAI success: headers, _request_id, upstream id moved aside, audit record', async (t) => {
-    const { data, response } = await openai.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    // Awaiting the same APIPromise gives the parsed body with `_request_id` (no second request).
+    const call = openai.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] });
+    const { response, request_id } = await call.withResponse();
     const id = openaiId(t, response.headers, 'chat');
-    t.equal(data._request_id, id, 'the SDK surfaces the gateway id');
+    t.equal((await call)._request_id, id, 'the SDK surfaces the gateway id as _request_id');
+    t.equal(request_id, id);
     t.match(response.headers.get('x-upstream-request-id'), /^req_fake_\d+$/, "the provider's own id moves to x-upstream-request-id");
     const file = await waitForAuditFile(gw.auditDir, 'acme', (r) => r.requestId === id);
     t.equal(file.record.status, 200, 'the audit record carries the id the client saw');
@@ -50,18 +53,22 @@ t.test('every response carries the gateway request id under the names the SDKs r
     const stream = await openai.chat.completions.create({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     openaiId(t, stream.response.headers, 'stream');
     for await (const chunk of stream.data) t.ok(chunk.id);
-    const emb = await openai.embeddings.create({ model: 'embed', input: 'x' }).withResponse();
-    t.equal(emb.data._request_id, openaiId(t, emb.response.headers, 'embeddings'));
-    const resp = await openai.responses.create({ model: 'fast', input: 'hi' }).withResponse();
-    t.equal(resp.data._request_id, openaiId(t, resp.response.headers, 'responses'));
+    const embCall = openai.embeddings.create({ model: 'embed', input: 'x' });
+    const emb = await embCall.withResponse();
+    t.equal((await embCall)._request_id, openaiId(t, emb.response.headers, 'embeddings'));
+    const respCall = openai.responses.create({ model: 'fast', input: 'hi' });
+    const resp = await respCall.withResponse();
+    t.equal((await respCall)._request_id, openaiId(t, resp.response.headers, 'responses'));
     const models = await openai.models.list().withResponse();
     openaiId(t, models.response.headers, 'models');
   });
 
   t.test('Anthropic success: request-id and _request_id', async (t) => {
-    const { data, response } = await anthropic.messages.create({ model: 'claude', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    const call = anthropic.messages.create({ model: 'claude', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+    const { response, request_id } = await call.withResponse();
     const id = anthropicId(t, response.headers, 'messages');
-    t.equal(data._request_id, id);
+    t.equal((await call)._request_id, id, '_request_id');
+    t.equal(request_id, id);
     const streamed = await anthropic.messages.create({ model: 'claude', max_tokens: 20, stream: true, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     anthropicId(t, streamed.response.headers, 'messages stream');
     for await (const event of streamed.data) t.ok(event.type);

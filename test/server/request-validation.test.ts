@@ -219,6 +219,19 @@ t.test('request validation at the HTTP edge', async (t) => {
     });
   });
 
+  t.test('an Anthropic SDK whose base URL ends in /v1 reaches /v1/v1/messages and is served', async (t) => {
+    const client = new Anthropic({ baseURL: `${gw.origin}/v1`, apiKey: key, maxRetries: 0 });
+    const message = await client.messages.create({ model: 'claude', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+    t.equal(message.type, 'message');
+    t.equal(fake.requests.at(-1)?.path, '/v1/messages', 'the provider gets the normal path');
+  });
+
+  t.test('a query string on a model route is ignored for routing (Azure-style api-version)', async (t) => {
+    const res = await post('/v1/chat/completions?api-version=2024-10-21', chatBody(5));
+    t.equal(res.status, 200);
+    await res.arrayBuffer();
+  });
+
   t.test('an unknown tier is 404 model_not_found', async (t) => {
     await upstreamUntouched(t, async () => {
       const res = await post('/v1/chat/completions', JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }));
@@ -263,6 +276,36 @@ t.test('request validation at the HTTP edge', async (t) => {
     t.equal(res.status, 405);
     t.match(await res.json(), { type: 'error', error: { type: 'invalid_request_error' } });
     t.equal(res.headers.get('request-id'), res.headers.get('x-workjet-request-id'));
+  });
+
+  t.test('every kind of early error leaves a keep-alive connection usable', async (t) => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    t.teardown(() => agent.destroy());
+    const send = (method: string, path: string, headers: Record<string, string>, body: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${gw.origin}${path}`, { agent, timeout: 5000, method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 5 s`)));
+        req.end(body);
+      });
+    const big = chatBody(2 * MAX_BODY);
+    const cases: [string, string, Record<string, string>, string, number][] = [
+      ['POST', '/v1/chat/completions', { 'content-type': 'application/json' }, big, 401],
+      ['POST', '/v1/chat/completions', { authorization: 'Bearer wj_unknown' }, big, 401],
+      ['POST', '/v1/chat/completions', json, big, 413],
+      ['POST', '/v1/chat/completions', json, '{"model":', 400],
+      ['POST', '/v1/nope', json, big, 404],
+      ['PUT', '/v1/chat/completions', json, big, 405],
+      ['POST', '/admin/v1/keys', json, big, 404],
+      ['GET', '/admin/v1/keys', { authorization: `Bearer ${key}` }, '', 403],
+    ];
+    for (const [method, path, headers, body, status] of cases) {
+      t.equal(await send(method, path, headers, body), status, `${method} ${path} → ${status}`);
+      t.equal(await send('POST', '/v1/chat/completions', json, chatBody(5)), 200, 'the next request on the connection is served');
+    }
   });
 
   t.test('the gateway still serves normally afterwards', async (t) => {

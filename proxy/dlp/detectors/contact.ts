@@ -1,22 +1,28 @@
 import { alt, cls, lit, opt, rep, seq } from './fragment.js';
 import { OK, REJECT, type DetectorSpec, type Verdict } from './types.js';
 
-const DOMAIN_LABEL = cls('[A-Za-z0-9-]', 1, 63);
+const DOMAIN_LABEL = cls('[A-Za-z0-9-]', 1, Infinity);
 
+/**
+ * Lengths (local part ≤ 64, label ≤ 63, domain ≤ 253, TLD ≤ 24) are checked by the validator,
+ * not with counted repetitions: `x{0,63}` at every start position makes RE2's DFA track 64
+ * counters and crawl on long runs of word characters.
+ */
 export const email: DetectorSpec = {
   id: 'email',
   summary: 'e-mail addresses (local@domain.tld)',
   value: seq(
     cls('[A-Za-z0-9_%+]'),
-    cls('[A-Za-z0-9._%+-]', 0, 63),
+    cls('[A-Za-z0-9._%+-]', 0, Infinity),
     lit('@'),
     DOMAIN_LABEL,
-    rep(seq(lit('.'), DOMAIN_LABEL), 0, 8),
+    rep(seq(lit('.'), DOMAIN_LABEL), 0, Infinity),
     lit('.'),
-    cls('[A-Za-z]', 2, 24),
+    cls('[A-Za-z]', 2, Infinity),
   ),
   after: '(?:[^A-Za-z0-9_-]|$)',
   validate: validateEmail,
+  maxLength: 320,
   retry: 'end',
 };
 
@@ -26,8 +32,10 @@ function validateEmail(value: string): Verdict {
   const domain = value.slice(at + 1);
   if (local.length > 64 || local.endsWith('.') || local.includes('..')) return REJECT;
   if (domain.length > 253) return REJECT;
-  for (const label of domain.split('.')) {
-    if (label.startsWith('-') || label.endsWith('-')) return REJECT;
+  const labels = domain.split('.');
+  if ((labels[labels.length - 1] as string).length > 24) return REJECT;
+  for (const label of labels) {
+    if (label.length > 63 || label.startsWith('-') || label.endsWith('-')) return REJECT;
   }
   return OK;
 }

@@ -4,14 +4,16 @@
  * buffer still grow into a match?") to hold back only text that can start a secret, instead of a
  * fixed window. Building both from one description keeps them consistent by construction.
  *
- * The prefix language is a superset: counted repetitions are relaxed to `*`/`+` there (holding a
- * little more is safe; the length bound is applied separately from `max`). That keeps the prefix
- * automata small enough for RE2's DFA on long stream buffers.
+ * The prefix language and the `loose` source (the one-pass RE2.Set prefilter) are supersets:
+ * large upper bounds of counted repetitions are dropped there (holding or flagging a little more
+ * is safe; the length bound is applied separately from `max`). Such bounds make RE2's DFA track
+ * one counter per possible start position; without them these automata stay small on long or
+ * adversarial input.
  */
 export interface Fragment {
   /** RE2 source matching the fragment (no capture groups unless made with `capture`). */
   readonly source: string;
-  /** Relaxed source: same shape, counts loosened to `*`/`+`; matches a superset. */
+  /** Relaxed source: same shape, large upper bounds of counts dropped (`{n,}`); matches a superset. */
   readonly loose: string;
   /** RE2 source matching (a superset of) every non-empty prefix of a string the fragment matches. */
   readonly prefix: string;
@@ -24,6 +26,9 @@ const SPECIAL = new Set(['\\', '^', '$', '.', '|', '?', '*', '+', '(', ')', '[',
 function escapeChar(ch: string): string {
   return SPECIAL.has(ch) ? `\\${ch}` : ch;
 }
+
+/** Bounds up to this stay exact in the relaxed source: small counters do not blow up the DFA. */
+const SMALL_COUNT = 8;
 
 function count(lo: number, hi: number): string {
   if (hi === Infinity) return lo === 0 ? '*' : lo === 1 ? '+' : `{${lo},}`;
@@ -46,7 +51,7 @@ export function lit(text: string): Fragment {
 /** A character class (or any single-character RE2 atom) repeated `min`..`max` times (`Infinity` = unbounded). */
 export function cls(atom: string, min = 1, max = min): Fragment {
   if (max < 1 || max < min) throw new Error('cls() needs 1 <= max and min <= max');
-  const loose = max === 1 ? `${atom}${count(min, 1)}` : `${atom}${min === 0 ? '*' : '+'}`;
+  const loose = max <= SMALL_COUNT ? `${atom}${count(min, max)}` : `${atom}${count(min, Infinity)}`;
   return { source: `${atom}${count(min, max)}`, loose, prefix: `${atom}${max === 1 ? '' : '+'}`, max };
 }
 
@@ -79,7 +84,7 @@ export function opt(part: Fragment): Fragment {
 export function rep(part: Fragment, min: number, max: number): Fragment {
   return {
     source: `(?:${part.source})${count(min, max)}`,
-    loose: `(?:${part.loose})${min === 0 ? '*' : '+'}`,
+    loose: `(?:${part.loose})${count(min, max <= SMALL_COUNT ? max : Infinity)}`,
     prefix: `(?:${part.loose})*(?:${part.prefix})`,
     max: part.max * max,
   };
