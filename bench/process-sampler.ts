@@ -70,3 +70,27 @@ export class ProcessSampler {
     return { rssBytes: this.maxRss, cpuMs: (readCpuMs(this.pid) ?? this.cpuStart) - this.cpuStart };
   }
 }
+
+function cpuTotals(): { idle: number; total: number } | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    // "cpu  user nice system idle iowait irq softirq steal ..." in clock ticks.
+    const values = line.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (values[3] ?? 0) + (values[4] ?? 0);
+    return { idle, total: values.reduce((a, b) => a + b, 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How busy the whole machine is while the bench itself is idle, 0..1, measured over `ms`
+ * (unlike the load average, it is not inflated by the build that just ran).
+ */
+export async function machineBusyFraction(ms = 1000): Promise<number | undefined> {
+  const before = cpuTotals();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = cpuTotals();
+  if (!before || !after || after.total <= before.total) return undefined;
+  return 1 - (after.idle - before.idle) / (after.total - before.total);
+}

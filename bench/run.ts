@@ -9,7 +9,7 @@ import { GATEWAY_VARIANTS } from './gateway-variants.js';
 import { runLoad } from './load.js';
 import { startRedis, type RedisProcess } from './redis-process.js';
 import { BASELINE, cpuPerRequestUs, formatTable, ratiosFor, type CellResult, type TargetFailure } from './report.js';
-import { ProcessSampler, readRssBytes } from './process-sampler.js';
+import { ProcessSampler, machineBusyFraction, readRssBytes } from './process-sampler.js';
 import { readSettings, type BenchSettings } from './settings.js';
 import { killAllTargets, spawnTarget, type TargetProcess } from './spawn-target.js';
 import { buildPlans, type TargetPlan } from './target-plans.js';
@@ -34,6 +34,8 @@ const RESULTS_FILE = join(REPO_ROOT, 'bench/results/latest.json');
 const PROFILE_DIR = join(REPO_ROOT, 'bench/results/profiles');
 const POLICY_BUNDLE = join(REPO_ROOT, 'policies/build/bundle.tar.gz');
 const MIB = 1024 * 1024;
+/** Share of the machine's CPU used by other work before the run above which the table carries a warning. */
+const BUSY_WARNING = 0.15;
 
 interface LiveTarget {
   readonly plan: TargetPlan;
@@ -100,7 +102,7 @@ function writeResults(
   cells: readonly CellResult[],
   failures: readonly TargetFailure[],
   startedAt: Date,
-  loadAverageAtStart: readonly number[],
+  busyAtStart: number | undefined,
 ): void {
   const cpu = cpus();
   const report = {
@@ -110,7 +112,7 @@ function writeResults(
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cpu: { count: cpu.length, model: cpu[0]?.model },
-    loadAverageAtStart: loadAverageAtStart,
+    machineBusyBeforeStart: busyAtStart ?? null,
     loadAverageAtEnd: loadavg(),
     settings,
     baseline: BASELINE,
@@ -143,8 +145,8 @@ function writeResults(
 async function main(): Promise<number> {
   const settings = readSettings(process.env);
   const startedAt = new Date();
-  const loadAtStart = loadavg();
-  const load1 = loadAtStart[0] ?? 0;
+  // Other work on the machine skews every absolute number: measure it before starting anything.
+  const busyAtStart = await machineBusyFraction();
   const apiKey = generateApiKey();
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
   const cells: CellResult[] = [];
@@ -198,13 +200,13 @@ async function main(): Promise<number> {
     await fake?.stop();
     killAllTargets();
   }
-  process.stdout.write(`\nWorkjet Gateway bench: ${settings.seconds}s per cell after ${settings.warmupSeconds}s warm-up, ${cpus().length} CPUs, Node ${process.version}, load average ${load1.toFixed(1)} at start\n`);
-  if (load1 > cpus().length) {
-    process.stdout.write('WARNING: the machine was busy with other work (load average above the CPU count): absolute numbers are noisy; compare ratios, and re-run on an idle machine before quoting.\n');
+  process.stdout.write(`\nWorkjet Gateway bench: ${settings.seconds}s per cell after ${settings.warmupSeconds}s warm-up, ${cpus().length} CPUs, Node ${process.version}, machine ${busyAtStart === undefined ? '?' : Math.round(busyAtStart * 100)}% busy before start\n`);
+  if (busyAtStart !== undefined && busyAtStart > BUSY_WARNING) {
+    process.stdout.write('WARNING: the machine was busy with other work before the bench started: absolute numbers are noisy; compare ratios, and re-run on an idle machine before quoting.\n');
   }
   process.stdout.write('× columns are target ÷ passthrough for the same mode and concurrency, measured in this run.\n\n');
   process.stdout.write(`${formatTable(cells, failures)}\n`);
-  writeResults(settings, live, cells, failures, startedAt, loadAtStart);
+  writeResults(settings, live, cells, failures, startedAt, busyAtStart);
   process.stdout.write(`\nresults: ${RESULTS_FILE}\n`);
   if (settings.cpuProfile) process.stdout.write(`CPU profiles (open in Chrome DevTools → Performance): ${PROFILE_DIR}/<target>.cpuprofile\n`);
   const failedCells = cells.filter((c) => c.load.non2xx + c.load.errors > 0).length;

@@ -1,19 +1,13 @@
-import type { GatewayConfig, TenantConfig, ProviderType, Role } from '../config/schema.js';
+import type { GatewayConfig, TenantConfig, Role } from '../config/schema.js';
 import { Secret } from '../identity/secret.js';
 import { providerTypeOf, DEFAULT_BASE_URLS } from '../config/provider-type.js';
 import { mintTenantScope, assertTenantScope, type TenantScope } from '../identity/tenant-scope.js';
 import type { ModelTarget } from '../pipeline/types.js';
+import type { ProviderEndpoint } from '../providers/provider-adapter.js';
 import { compileTenantDlp, type TenantDlp } from '../dlp/tenant-dlp.js';
 
-/** A provider of one tenant, with that tenant's own key. */
-export interface ResolvedProvider {
-  readonly name: string;
-  readonly type: ProviderType;
-  readonly baseUrl: string | undefined;
-  readonly apiKey: Secret | undefined;
-  readonly anthropicVersion: string;
-  readonly timeoutMs: number | undefined;
-}
+/** A provider of one tenant, with that tenant's own key: exactly what forward needs. */
+export type ResolvedProvider = ProviderEndpoint;
 
 /** An API key as identify needs it: never the plaintext, only its hash. */
 export interface KeyRecord {
