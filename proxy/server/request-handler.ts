@@ -36,21 +36,26 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
     const route = MODEL_ROUTES.get(path);
     if (!route) {
       res.setHeader('x-workjet-request-id', requestId);
-      for (const side of sideRouters) if (side(req, res, path, requestId)) return;
+      for (const side of sideRouters) {
+        if (side(req, res, path, requestId)) {
+          const kind = path.startsWith('/admin/') ? 'admin' : 'ops';
+          res.once('finish', () => metrics.requests.inc({ route: kind, tenant: '', status: String(res.statusCode), code: '' }));
+          return;
+        }
+      }
     }
     const api = route?.api ?? (path.includes('/messages') ? 'anthropic' : 'openai');
     const ctx = new RequestContext({ requestId, api, route: route?.kind ?? 'chat', req, res, ip: clientIp(req) });
     ctx.responseHeaders['x-workjet-request-id'] = requestId;
     ctx.responseHeaders[api === 'anthropic' ? 'request-id' : 'x-request-id'] = requestId;
-    if (!route) {
+    if (!route || req.method !== route.method) {
       req.resume();
-      sendError(ctx, new GatewayError('not_found', `Unknown route ${req.method ?? ''} ${path}.`));
-      return;
-    }
-    if (req.method !== route.method) {
-      req.resume();
-      res.setHeader('allow', route.method);
-      sendError(ctx, new GatewayError('method_not_allowed', `${path} accepts ${route.method} only.`));
+      const err = route
+        ? new GatewayError('method_not_allowed', `${path} accepts ${route.method} only.`)
+        : new GatewayError('not_found', `Unknown route ${req.method ?? ''} ${path}.`);
+      if (route) res.setHeader('allow', route.method);
+      sendError(ctx, err);
+      metrics.requests.inc({ route: route?.kind ?? 'unknown', tenant: '', status: String(err.status), code: err.code });
       return;
     }
     res.on('close', () => {
