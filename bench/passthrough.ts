@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type OutgoingHttpHeaders, type Server } from 'node:http';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 
 /**
@@ -29,9 +29,14 @@ export function createPassthrough(upstreamOrigin: string): Passthrough {
   // Same pool sizing idea as the gateway: enough sockets for the benchmark's concurrency, reused.
   const pool = new Pool(upstreamOrigin, { connections: 64, keepAliveTimeout: 60_000 });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
-    const abort = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
+    // A client that goes away must not leave the upstream streaming: destroying the upstream body
+    // makes undici drop that connection. (Cheaper than an AbortController per request.)
+    let upstreamBody: Readable | undefined;
+    let clientGone = false;
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      clientGone = true;
+      upstreamBody?.destroy();
     });
     pool
       .request({
@@ -39,12 +44,27 @@ export function createPassthrough(upstreamOrigin: string): Passthrough {
         path: req.url ?? '/',
         headers: endToEnd(req.headers) as Record<string, string | string[]>,
         body: req.method === 'GET' || req.method === 'HEAD' ? null : req,
-        signal: abort.signal,
       })
-      .then(async (upstream) => {
-        // No flushHeaders(): the head goes out with the first body chunk, one write fewer — the floor.
+      .then((upstream) => {
+        const body = upstream.body;
+        // First, before anything can destroy it: undici's body emits an error when destroyed early.
+        body.on('error', () => res.destroy());
+        upstreamBody = body;
+        if (clientGone) {
+          body.destroy();
+          return;
+        }
+        // No flushHeaders(): the head goes out with the first body chunk, one write fewer.
         res.writeHead(upstream.statusCode, endToEnd(upstream.headers));
-        await pipeline(upstream.body, res);
+        // Plain 'data' events with pause/resume for backpressure: measurably cheaper per request
+        // than stream.pipeline() or an async iterator, and this is the floor.
+        body.on('data', (chunk: Buffer) => {
+          if (!res.write(chunk)) {
+            body.pause();
+            res.once('drain', () => body.resume());
+          }
+        });
+        body.once('end', () => res.end());
       })
       .catch(() => {
         if (!res.headersSent) {

@@ -67,7 +67,9 @@ export class ProcessSampler {
   stop(): { rssBytes: number; cpuMs: number } {
     clearInterval(this.timer);
     this.sample();
-    return { rssBytes: this.maxRss, cpuMs: (readCpuMs(this.pid) ?? this.cpuStart) - this.cpuStart };
+    const cpuEnd = readCpuMs(this.pid);
+    // A process that is gone has no CPU figure: NaN shows as '-' instead of a misleading 0.
+    return { rssBytes: this.maxRss, cpuMs: cpuEnd === undefined ? Number.NaN : cpuEnd - this.cpuStart };
   }
 }
 

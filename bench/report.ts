@@ -19,7 +19,7 @@ export function cpuPerRequestUs(cell: CellResult): number {
   return cell.load.ok > 0 ? (cell.cpuMs * 1000) / cell.load.ok : Number.NaN;
 }
 
-/** A target that could not be measured (did not start, failed its smoke check). */
+/** A target that could not be measured (did not start, failed its smoke check, died during the run). */
 export interface TargetFailure {
   readonly target: string;
   readonly reason: string;
@@ -119,6 +119,6 @@ export function formatTable(cells: readonly CellResult[], failures: readonly Tar
     }
     lines.push('');
   }
-  for (const failure of failures) lines.push(`NOT MEASURED ${failure.target}: ${failure.reason}`);
+  for (const failure of failures) lines.push(`FAILED ${failure.target}: ${failure.reason}`);
   return lines.join('\n');
 }

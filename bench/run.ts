@@ -163,7 +163,7 @@ async function main(): Promise<number> {
       try {
         redis = await startRedis();
       } catch (err) {
-        // The Redis variants then report "NOT MEASURED"; the others still run.
+        // The Redis variants then fail to start and are listed as FAILED; the others still run.
         log(`redis: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
@@ -191,7 +191,17 @@ async function main(): Promise<number> {
     log(`${live.length} targets × ${shapes} load shapes × (${settings.warmupSeconds}s warm-up + ${settings.seconds}s)`);
     for (const mode of settings.modes) {
       for (const connections of settings.connections) {
-        for (const target of live) cells.push(await measureCell(target, settings, headers, mode, connections));
+        for (const target of live) {
+          if (failures.some((f) => f.target === target.plan.name)) continue;
+          cells.push(await measureCell(target, settings, headers, mode, connections));
+          const upstreamDeath = fake.died();
+          if (upstreamDeath) throw new Error(`the fake provider ${upstreamDeath}`);
+          const death = target.proc.died();
+          if (death) {
+            failures.push({ target: target.plan.name, reason: death.split('\n').slice(0, 8).join(' | ') });
+            log(`${target.plan.name}: ${death}`);
+          }
+        }
       }
     }
   } finally {

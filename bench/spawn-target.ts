@@ -7,6 +7,8 @@ export interface TargetProcess {
   readonly pid: number;
   readonly port: number;
   readonly info: Record<string, string>;
+  /** Why the process ended on its own after it was ready (exit code and the end of its stderr), if it did. */
+  died(): string | undefined;
   /** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
   stop(): Promise<void>;
 }
@@ -95,7 +97,11 @@ export function spawnTarget(options: SpawnOptions): Promise<TargetProcess> {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
 
+  let stopping = false;
+  let death: string | undefined;
+  const died = () => death;
   const stop = async () => {
+    stopping = true;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 6_000);
@@ -132,7 +138,10 @@ export function spawnTarget(options: SpawnOptions): Promise<TargetProcess> {
       settled = true;
       clearTimeout(timer);
       child.off('close', onClose);
-      resolve({ name: options.name, pid: child.pid, port: message.port, info: message.info ?? {}, stop });
+      child.once('close', (code, signal) => {
+        if (!stopping) death = `exited unexpectedly (code ${code}, signal ${signal})${stderr ? `: ${stderr.trim()}` : ''}`;
+      });
+      resolve({ name: options.name, pid: child.pid, port: message.port, info: message.info ?? {}, died, stop });
     });
   });
 }
