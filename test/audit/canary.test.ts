@@ -51,7 +51,11 @@ function contexts() {
 async function grepTree(dir: string): Promise<string[]> {
   const hits: string[] = [];
   for (const file of await walk(dir)) {
-    const text = await readFile(file, 'utf8');
+    // The deliverer may rename or remove a temp or spool file between the listing and the read.
+    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    });
     for (const canary of CANARIES) if (text.includes(canary)) hits.push(`${file}: ${canary}`);
   }
   return hits;
