@@ -3,7 +3,7 @@ import { existsSync, watch, watchFile, unwatchFile, type FSWatcher } from 'node:
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { uuidv7 } from 'uuidv7';
+import { newDecisionId } from './decision-id.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { PolicyDecision } from '../pipeline/types.js';
 import { asError, loadBundleBytes, type LoadedBundle } from './bundle-loader.js';
@@ -65,6 +65,14 @@ export interface PolicyEngineStats {
 interface Evaluated {
   readonly allow: boolean;
   readonly reasons: string[];
+}
+
+const inputEncoder = new TextEncoder();
+
+/** The input as the SDK's "already stringified JSON" ArrayBuffer form. */
+function encodeInput(input: PolicyInput): ArrayBuffer {
+  const bytes = inputEncoder.encode(JSON.stringify(input));
+  return bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
 }
 
 /** The one well-formed shape: a single result `{allow: boolean, reasons: string[]}`. */
@@ -133,11 +141,12 @@ export class PolicyEngine implements PolicyDecider {
 
   /** Evaluates `workjet/authz/decision`; every call gets a fresh UUIDv7 decision id. */
   decide(input: PolicyInput): PolicyDecision {
-    const id = uuidv7();
+    const id = newDecisionId();
     const bundle = this.#bundle;
     let resultSet: unknown;
     try {
-      resultSet = bundle.policy.evaluate(input, bundle.entrypoint);
+      // Encoded here with one reused encoder: the SDK builds a new TextEncoder per call otherwise.
+      resultSet = bundle.policy.evaluate(encodeInput(input), bundle.entrypoint);
     } catch (err) {
       throw this.#evaluationError(id, bundle, new Error(`evaluation failed: ${asError(err).message}`));
     }
