@@ -8,7 +8,7 @@ import { z } from 'zod';
  */
 
 export const TENANT_ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,62}$';
-// A literal (not `new RegExp(TENANT_ID_PATTERN)`): fixed internal syntax, kept in step with the string above.
+// A fixed, linear pattern written as a literal and kept in step with the string above (no tenant-supplied pattern ever reaches JS regular expressions).
 const tenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must match ' + TENANT_ID_PATTERN);
 const identifier = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'letters, digits and . _ : @ - only');
 const positiveInt = z.number().int().positive();
