@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ConfigError } from '../../proxy/config/config-error.js';
+import { issuesOf } from './config-issues.js';
 import { interpolateString } from '../../proxy/config/interpolate.js';
 import { parseConfigText } from '../../proxy/config/load-config.js';
 
@@ -14,15 +14,6 @@ tenants:
 `;
 }
 
-function issuesOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 t.test('interpolateString replaces, escapes and reports', async (t) => {
   const env = { A: 'alpha', B: 'beta', EMPTY: '' };

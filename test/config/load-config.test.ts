@@ -1,4 +1,5 @@
 import t from 'tap';
+import { issuesOf } from './config-issues.js';
 import { join } from 'node:path';
 import { ConfigError } from '../../proxy/config/config-error.js';
 import { DEFAULT_CONFIG_PATH, loadConfig, parseConfigText, resolveConfigPath } from '../../proxy/config/load-config.js';
@@ -13,15 +14,6 @@ tenants:
     users: [{ id: bob, role: member }]
 `;
 
-function issuesOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 t.test('a config with three mistakes reports all three with their paths', async (t) => {
   const dir = t.testdir({

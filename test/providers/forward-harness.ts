@@ -9,6 +9,7 @@ import { Secret } from '../../proxy/identity/secret.js';
 import { runPipeline } from '../../proxy/server/run-request.js';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
 import { createRouteStage, type RouteTenantRuntime } from '../../proxy/pipeline/stages/route.js';
+import { startFakeProvider, type FakeProvider } from '../fake-provider/fake-provider.js';
 import { createForwardStage, type ForwardDeps } from '../../proxy/pipeline/stages/forward.js';
 import { UpstreamPool, type UpstreamTimeouts } from '../../proxy/providers/upstream-pool.js';
 import type { ProviderEndpoint } from '../../proxy/providers/provider-adapter.js';
@@ -131,4 +132,40 @@ export async function startForwardHarness(t: Teardown, options: HarnessOptions):
     },
     close,
   };
+}
+
+/** The two fake providers and the harness most forward tests share. */
+export interface FakeSetup {
+  readonly fake: FakeProvider;
+  readonly backup: FakeProvider;
+  readonly url: string;
+  readonly harness: Harness;
+}
+
+/**
+ * Tenant with `openai` + `anthropic` on one fake provider and `backup` on a second: tier `fast`
+ * (openai, falling back per `fastFallbacks`), `spare` (backup) and `smart` (anthropic). `extra`
+ * adds providers/tiers or overrides the harness options.
+ */
+export async function startFakeSetup(t: Teardown, fastFallbacks: TierConfig['fallbacks'], extra: Partial<HarnessOptions> = {}): Promise<FakeSetup> {
+  const fake = await startFakeProvider();
+  const backup = await startFakeProvider();
+  t.teardown(() => fake.close());
+  t.teardown(() => backup.close());
+  const harness = await startForwardHarness(t, {
+    ...extra,
+    providers: {
+      openai: { type: 'openai', baseUrl: fake.openaiBaseUrl, apiKey: 'sk-tenant-openai' },
+      anthropic: { type: 'anthropic', baseUrl: fake.anthropicBaseUrl, apiKey: 'sk-ant-tenant' },
+      backup: { type: 'openai', baseUrl: backup.openaiBaseUrl, apiKey: 'sk-tenant-backup' },
+      ...extra.providers,
+    },
+    tiers: {
+      fast: { provider: 'openai', model: 'gpt-4o-mini', fallbacks: fastFallbacks },
+      spare: { provider: 'backup', model: 'gpt-backup' },
+      smart: { provider: 'anthropic', model: 'claude-sonnet' },
+      ...extra.tiers,
+    },
+  });
+  return { fake, backup, url: harness.url, harness };
 }

@@ -3,28 +3,10 @@ import { request } from 'undici';
 import { SseParser } from '../../proxy/providers/sse.js';
 import type { SseEvent, SseTransform } from '../../proxy/providers/sse-types.js';
 import { addResponseTransform } from '../../proxy/providers/response-extensions.js';
-import { startFakeProvider, type FakeProvider } from '../fake-provider/fake-provider.js';
-import { startForwardHarness, type Teardown, type Harness, type HarnessOptions } from './forward-harness.js';
+import { startFakeSetup, type FakeSetup, type Teardown, type HarnessOptions } from './forward-harness.js';
 
-async function setup(t: Teardown, extra: Partial<HarnessOptions> = {}): Promise<{ fake: FakeProvider; backup: FakeProvider; harness: Harness }> {
-  const fake = await startFakeProvider();
-  const backup = await startFakeProvider();
-  t.teardown(() => fake.close());
-  t.teardown(() => backup.close());
-  const harness = await startForwardHarness(t, {
-    providers: {
-      openai: { type: 'openai', baseUrl: fake.openaiBaseUrl, apiKey: 'sk-tenant-openai' },
-      anthropic: { type: 'anthropic', baseUrl: fake.anthropicBaseUrl, apiKey: 'sk-ant-tenant' },
-      backup: { type: 'openai', baseUrl: backup.openaiBaseUrl, apiKey: 'sk-tenant-backup' },
-    },
-    tiers: {
-      fast: { provider: 'openai', model: 'gpt-4o-mini', fallbacks: ['spare'] },
-      spare: { provider: 'backup', model: 'gpt-backup' },
-      smart: { provider: 'anthropic', model: 'claude-sonnet' },
-    },
-    ...extra,
-  });
-  return { fake, backup, harness };
+function setup(t: Teardown, extra: Partial<HarnessOptions> = {}): Promise<FakeSetup> {
+  return startFakeSetup(t, ['spare'], extra);
 }
 
 /** Opens a streaming request and returns an event reader over the raw response body. */

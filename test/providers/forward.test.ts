@@ -1,8 +1,8 @@
 import t from 'tap';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { startFakeProvider, type FakeProvider } from '../fake-provider/fake-provider.js';
-import { startForwardHarness, type Teardown, type HarnessOptions } from './forward-harness.js';
+import { startFakeProvider } from '../fake-provider/fake-provider.js';
+import { startForwardHarness, startFakeSetup, type FakeSetup, type Teardown, type HarnessOptions } from './forward-harness.js';
 
 const CLIENT_KEY = 'wj_clientkey0123456789abcdefghijklmnopqrstuv';
 
@@ -19,28 +19,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function setup(t: Teardown, extra: Partial<HarnessOptions> = {}): Promise<{ fake: FakeProvider; backup: FakeProvider; url: string; harness: Awaited<ReturnType<typeof startForwardHarness>> }> {
-  const fake = await startFakeProvider();
-  const backup = await startFakeProvider();
-  t.teardown(() => fake.close());
-  t.teardown(() => backup.close());
-  const harness = await startForwardHarness(t, {
-    providers: {
-      openai: { type: 'openai', baseUrl: fake.openaiBaseUrl, apiKey: 'sk-tenant-openai' },
-      anthropic: { type: 'anthropic', baseUrl: fake.anthropicBaseUrl, apiKey: 'sk-ant-tenant' },
-      backup: { type: 'openai', baseUrl: backup.openaiBaseUrl, apiKey: 'sk-tenant-backup' },
-      ...extra.providers,
-    },
-    tiers: {
-      fast: { provider: 'openai', model: 'gpt-4o-mini', fallbacks: ['spare', { provider: 'anthropic', model: 'claude-x' }] },
-      spare: { provider: 'backup', model: 'gpt-backup' },
-      smart: { provider: 'anthropic', model: 'claude-sonnet' },
-      ...extra.tiers,
-    },
-    ...(extra.timeouts ? { timeouts: extra.timeouts } : {}),
-    ...(extra.forward ? { forward: extra.forward } : {}),
-  });
-  return { fake, backup, url: harness.url, harness };
+function setup(t: Teardown, extra: Partial<HarnessOptions> = {}): Promise<FakeSetup> {
+  return startFakeSetup(t, ['spare', { provider: 'anthropic', model: 'claude-x' }], extra);
 }
 
 t.test('chat non-stream: tenant key injected, model replaced, usage and upstream recorded', async (t) => {
