@@ -4,6 +4,7 @@ import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { readTar } from './tar-reader.js';
+import { createPolicyEvaluator, type PolicyEvaluator } from './wasm-evaluator.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -18,6 +19,8 @@ export interface LoadedBundle {
   readonly policy: LoadedPolicy;
   /** Numeric id of `workjet/authz/decision`, so evaluation skips the name lookup. */
   readonly entrypoint: number;
+  /** Evaluates `workjet/authz/decision` with an input serialized to JSON; returns the result set. */
+  readonly evaluate: PolicyEvaluator;
   /** SHA-256 hex of the bundle file: identifies what is loaded. */
   readonly revision: string;
   readonly loadedAt: Date;
@@ -76,8 +79,9 @@ export async function loadBundleBytes(bytes: Buffer, options: { maxMemoryPages: 
     const policy = await loadPolicy(wasm, { initial: Math.min(INITIAL_PAGES, maximum), maximum });
     const entrypoint = entrypointId(policy);
     policy.setData(data as object);
-    policy.evaluate(CANARY_INPUT, entrypoint);
-    return { policy, entrypoint, revision, loadedAt: new Date() };
+    const evaluate = createPolicyEvaluator(policy, entrypoint);
+    evaluate(JSON.stringify(CANARY_INPUT));
+    return { policy, entrypoint, evaluate, revision, loadedAt: new Date() };
   } catch (err) {
     throw new Error(`the policy failed to load: ${asError(err).message}`);
   }

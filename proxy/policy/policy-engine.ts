@@ -67,14 +67,6 @@ interface Evaluated {
   readonly reasons: string[];
 }
 
-const inputEncoder = new TextEncoder();
-
-/** The input as the SDK's "already stringified JSON" ArrayBuffer form. */
-function encodeInput(input: PolicyInput): ArrayBuffer {
-  const bytes = inputEncoder.encode(JSON.stringify(input));
-  return bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
-}
-
 /** The one well-formed shape: a single result `{allow: boolean, reasons: string[]}`. */
 function readDecision(resultSet: unknown): Evaluated | undefined {
   if (!Array.isArray(resultSet) || resultSet.length !== 1) return undefined;
@@ -145,8 +137,7 @@ export class PolicyEngine implements PolicyDecider {
     const bundle = this.#bundle;
     let resultSet: unknown;
     try {
-      // Encoded here with one reused encoder: the SDK builds a new TextEncoder per call otherwise.
-      resultSet = bundle.policy.evaluate(encodeInput(input), bundle.entrypoint);
+      resultSet = bundle.evaluate(JSON.stringify(input));
     } catch (err) {
       throw this.#evaluationError(id, bundle, new Error(`evaluation failed: ${asError(err).message}`));
     }

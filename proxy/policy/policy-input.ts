@@ -63,9 +63,18 @@ export interface PolicyRequestSummary {
   readonly message_count: number;
 }
 
+// Every request in the same second shares one string: formatting cost more than a policy rule.
+let lastSecond = Number.NaN;
+let lastFormatted = '';
+
 /** Formats a time the way the policy reads it (UTC, no fractional seconds). */
 export function policyTime(time: Date): string {
-  return time.toISOString().slice(0, 19) + 'Z';
+  const second = Math.floor(time.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastFormatted = time.toISOString().slice(0, 19) + 'Z';
+    lastSecond = second;
+  }
+  return lastFormatted;
 }
 
 /** The resource a model call targets: a tier of the caller's tenant, or a direct model. */

@@ -127,6 +127,17 @@ t.test('WASM memory is capped', async (t) => {
   t.equal(engine.decide(matrixInput('member', 'model.invoke', 'acme')).allow, true, 'and the engine keeps working');
 });
 
+t.test('inputs that grow WASM memory or carry non-ASCII text decide exactly', async (t) => {
+  const engine = await PolicyEngine.load({ bundlePath: bundle, logger: captureLogger().logger });
+  const big = { ...matrixInput('member', 'model.invoke', 'acme'), padding: 'é'.repeat(1024 * 1024) };
+  t.equal(engine.decide(big as never).allow, true, 'a 2 MiB input (beyond the initial memory) is decided');
+  const odd = matrixInput('member', 'model.invoke', 'acme');
+  const decision = engine.decide({ ...odd, principal: { ...odd.principal, role: 'ädmin-😀' } } as never);
+  t.equal(decision.allow, false);
+  t.ok(decision.reasons.includes('unknown role ädmin-😀'), `the reason names the role byte for byte: ${decision.reasons.join('; ')}`);
+  t.equal(engine.decide(odd).allow, true, 'a small input after a big one still decides');
+});
+
 t.test('a corrupt bundle at runtime keeps the old policy; a good one swaps in', async (t) => {
   const dir = tempDir(t);
   const live = join(dir, 'bundle.tar.gz');

@@ -1,4 +1,5 @@
-// The same cases through the built WASM (as the gateway runs it, via @open-policy-agent/opa-wasm)
+// The same cases through the built WASM (as the gateway runs it: the bundle's evaluator on the
+// SDK's instance)
 // and through the opa CLI's Go evaluator: every decision must be identical. One `opa eval` over a
 // data file of all cases, not one process per case.
 import t from 'tap';
@@ -17,7 +18,7 @@ const data = JSON.parse(readFileSync(join(POLICIES_DIR, 'data.json'), 'utf8')) a
 
 function wasmDecisions(): unknown[] {
   return cases.map((c) => {
-    const resultSet = bundle.policy.evaluate(c.input, bundle.entrypoint) as Array<{ result: unknown }>;
+    const resultSet = bundle.evaluate(JSON.stringify(c.input)) as Array<{ result: unknown }>;
     return resultSet.length === 1 ? resultSet[0]?.result : undefined;
   });
 }
