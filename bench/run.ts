@@ -13,6 +13,7 @@ import { ProcessSampler, machineBusyFraction, readRssBytes } from './process-sam
 import { readSettings, type BenchSettings } from './settings.js';
 import { killAllTargets, spawnTarget, type TargetProcess } from './spawn-target.js';
 import { buildPlans, type TargetPlan } from './target-plans.js';
+import { formatStageMeans, scrapeStages, stageMeansMs } from './stage-breakdown.js';
 
 /**
  * `npm run bench`: starts the fake provider, the bare passthrough and each gateway variant, each
@@ -83,9 +84,11 @@ async function startTarget(plan: TargetPlan, settings: BenchSettings, headers: R
 async function measureCell(target: LiveTarget, settings: BenchSettings, headers: Record<string, string>, mode: CellResult['mode'], connections: number): Promise<CellResult> {
   const spec = { url: target.url, headers, body: benchBody(mode), connections };
   if (settings.warmupSeconds > 0) await runLoad({ ...spec, seconds: settings.warmupSeconds });
+  const stagesBefore = await scrapeStages(target.proc.port);
   const sampler = new ProcessSampler(target.proc.pid);
   const load = await runLoad({ ...spec, seconds: settings.seconds });
   const { rssBytes, cpuMs } = sampler.stop();
+  const stagesAfter = stagesBefore && (await scrapeStages(target.proc.port));
   const failed = load.non2xx + load.errors;
   const cell: CellResult = { target: target.plan.name, mode, connections, load, rssBytes, cpuMs };
   log(
@@ -93,6 +96,10 @@ async function measureCell(target: LiveTarget, settings: BenchSettings, headers:
       `  p50 ${load.p50Ms.toFixed(2)} ms  p99 ${load.p99Ms.toFixed(2)} ms  RSS ${(rssBytes / MIB).toFixed(1)} MiB  CPU ${cpuPerRequestUs(cell).toFixed(0)} µs/req` +
       (failed > 0 ? `  FAILED ${failed} ${JSON.stringify(load.statusCodes)}` : ''),
   );
+  if (stagesBefore && stagesAfter) {
+    const backlog = stagesAfter.spoolBacklog === undefined ? '' : `; audit records not yet in the sink at the end: ${stagesAfter.spoolBacklog}`;
+    log(`${''.padEnd(20)} stages, mean ms/request: ${formatStageMeans(stageMeansMs(stagesBefore.stages, stagesAfter.stages))}${backlog}`);
+  }
   return cell;
 }
 

@@ -19,6 +19,13 @@ export class GatewayMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
+  readonly stageDuration = new Histogram({
+    name: 'workjet_stage_duration_seconds',
+    help: 'Time spent in each pipeline stage (forward includes the provider; audit includes the spool fsync).',
+    labelNames: ['route', 'stage'] as const,
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
   readonly policyReloads = new Counter({
     name: 'workjet_policy_reloads_total',
     help: 'Policy bundle reloads by result.',

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { RequestContext } from '../pipeline/context.js';
 import type { RouteKind } from '../pipeline/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { runPipeline, sendError, type Pipeline } from './run-request.js';
+import { runPipeline, sendError, type Pipeline, type StageTimer } from './run-request.js';
 import { MODEL_ROUTES, routePath } from './route-table.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 
@@ -30,6 +30,8 @@ function clientIp(req: IncomingMessage): string {
 /** The HTTP entry point: dispatches model routes to their pipeline, everything else to the side routers. */
 export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { pipelines, sideRouters, logger, metrics } = deps;
+  const timers = new Map<RouteKind, StageTimer>();
+  for (const kind of Object.keys(pipelines) as RouteKind[]) timers.set(kind, stageTimer(metrics, kind));
   return (req, res) => {
     const requestId = newRequestId();
     const path = routePath(req.url);
@@ -64,7 +66,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
         ctx.clientAbort.abort();
       }
     });
-    runPipeline(ctx, pipelines[route.kind], logger)
+    runPipeline(ctx, pipelines[route.kind], logger, timers.get(route.kind))
       .catch((err: unknown) => {
         logger.error({ err, requestId }, 'pipeline crashed');
         if (!res.headersSent) sendError(ctx, new GatewayError('internal_error', 'The gateway failed to process the request.'));
@@ -83,5 +85,18 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
           'request',
         );
       });
+  };
+}
+
+/** One histogram child per (route, stage), bound once: observing then costs no label lookup. */
+function stageTimer(metrics: GatewayMetrics, route: RouteKind): StageTimer {
+  const children = new Map<string, { observe(value: number): void }>();
+  return (stage, seconds) => {
+    let child = children.get(stage);
+    if (!child) {
+      child = metrics.stageDuration.labels(route, stage);
+      children.set(stage, child);
+    }
+    child.observe(seconds);
   };
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../pipeline/context.js';
 import type { Stage, FinalStage } from '../pipeline/stage.js';
@@ -9,6 +10,9 @@ export interface Pipeline {
   readonly stages: readonly Stage[];
   readonly finals: readonly FinalStage[];
 }
+
+/** Receives each stage's duration (the stage metric); called once per stage that ran. */
+export type StageTimer = (stage: string, seconds: number) => void;
 
 /** Writes a complete JSON error response in the client's API shape. */
 export function sendError(ctx: RequestContext, err: GatewayError): void {
@@ -40,10 +44,17 @@ function statusOf(ctx: RequestContext): number {
  * releases what forward held back. The audit record therefore exists (in the durable spool)
  * before the client sees a complete answer.
  */
-export async function runPipeline(ctx: RequestContext, pipeline: Pipeline, logger: Logger): Promise<void> {
+export async function runPipeline(ctx: RequestContext, pipeline: Pipeline, logger: Logger, timer?: StageTimer): Promise<void> {
+  let started = performance.now();
+  let stage: Stage | undefined;
   try {
-    for (const stage of pipeline.stages) await stage.run(ctx);
+    for (stage of pipeline.stages) {
+      await stage.run(ctx);
+      started = timed(timer, stage.name, started);
+    }
+    stage = undefined;
   } catch (err) {
+    if (stage) started = timed(timer, stage.name, started);
     ctx.error = toGatewayError(err);
     if (ctx.error.code === 'internal_error') logger.error({ err: ctx.error.cause, requestId: ctx.requestId }, 'stage failed');
   }
@@ -56,8 +67,16 @@ export async function runPipeline(ctx: RequestContext, pipeline: Pipeline, logge
       finalError = toGatewayError(err);
       logger.error({ err: finalError.cause ?? finalError, stage: final.name, requestId: ctx.requestId }, 'final stage failed');
     }
+    started = timed(timer, final.name, started);
   }
   finish(ctx, finalError);
+}
+
+function timed(timer: StageTimer | undefined, stage: string, started: number): number {
+  if (!timer) return started;
+  const now = performance.now();
+  timer(stage, (now - started) / 1000);
+  return now;
 }
 
 function finish(ctx: RequestContext, finalError: GatewayError | undefined): void {

@@ -73,6 +73,15 @@ t.test('ops endpoints', async (t) => {
     t.equal(sample(text, 'workjet_requests_total', { route: 'chat', status: '401', code: 'invalid_api_key' }), 1);
     t.equal(sample(text, 'workjet_requests_total', { route: 'chat', tenant: 'acme', status: '404', code: 'model_not_found' }), 1);
     t.match(text, /workjet_request_duration_seconds_bucket\{[^}]*route="chat"/);
+    // Per-stage time: every chat request ran identify, settle and audit; only the three that
+    // passed every check reached forward (the bad key stopped at identify, `nope` before route).
+    const stageCount = (route: string, stage: string): number | undefined => sample(text, 'workjet_stage_duration_seconds_count', { route, stage });
+    t.same(
+      ['identify', 'parse', 'authorize', 'route', 'forward', 'settle', 'audit'].map((stage) => [stage, stageCount('chat', stage)]),
+      [['identify', 5], ['parse', 4], ['authorize', 3], ['route', 3], ['forward', 3], ['settle', 5], ['audit', 5]],
+    );
+    t.equal(stageCount('messages', 'forward'), 1);
+    t.ok((sample(text, 'workjet_stage_duration_seconds_sum', { route: 'chat', stage: 'forward' }) ?? 0) > 0, 'forward took measurable time');
     for (const secret of [keys.acmeMember, keys.globexMember, keys.acmeAdmin, wrongKey, ACME_OPENAI_KEY, ACME_ANTHROPIC_KEY, GLOBEX_OPENAI_KEY]) {
       t.notOk(text.includes(secret), 'no key in /metrics');
     }
