@@ -3,7 +3,7 @@
 // whatever is already there: redis-server (Debian), the pinned opa + the policy bundle, the
 // Python virtualenv with the official `openai` SDK, and a typecheck of the sources.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,3 +42,7 @@ step('python venv with the openai SDK', () => {
 step('typecheck', () => {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit', cwd: root });
 });
+
+// tap keeps one results file per test file it ever ran; a stale one (a renamed or deleted test)
+// would be counted by scripts/tap-summary.mjs as if it belonged to this run.
+rmSync(join(root, '.tap/test-results'), { recursive: true, force: true });
