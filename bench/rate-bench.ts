@@ -3,17 +3,14 @@
 // shared VM the CPU per request at a fixed rate moves far less between runs than peak throughput
 // does, so it is the yardstick for changes that save work rather than waiting.
 // Env: RATES (req/s per phase, default `100,100,100,20`), PHASE_SECONDS (default 5).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateApiKey, hashApiKey } from '../proxy/identity/api-keys.js';
 import { benchBody } from './bench-request.js';
-import { builtInDetectorNames } from './dlp-detectors.js';
-import { GATEWAY_VARIANTS } from './gateway-variants.js';
 import { readCpuMs } from './process-sampler.js';
 import { killAllTargets, spawnTarget } from './spawn-target.js';
 import { formatStageMeans, scrapeStages, stageMeansMs } from './stage-breakdown.js';
+import { buildPlans } from './target-plans.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -23,23 +20,28 @@ const RATES = (process.env['RATES'] ?? '100,100,100,20').split(',').map(Number);
 const PHASE_MS = Number(process.env['PHASE_SECONDS'] ?? 5) * 1000;
 if (RATES.some((r) => !(r > 0)) || !(PHASE_MS > 0)) throw new Error('RATES must be positive numbers and PHASE_SECONDS a positive number');
 
-const child = (name: string): string => join(HERE, `${name}${FROM_SOURCE ? '.ts' : '.js'}`);
-const fake = await spawnTarget({ name: 'fake-provider', script: child('fake-provider-target'), execArgv: TSX_IMPORT });
-const dataDir = mkdtempSync(join(tmpdir(), 'wj-rate-'));
+const childScript = (name: string): string => join(HERE, `${name}${FROM_SOURCE ? '.ts' : '.js'}`);
+const fake = await spawnTarget({ name: 'fake-provider', script: childScript('fake-provider-target'), execArgv: TSX_IMPORT });
 try {
   const upstreamBaseUrl = fake.info['baseUrl'];
   if (!upstreamBaseUrl) throw new Error('the fake provider did not report its baseUrl');
   const apiKey = generateApiKey();
-  const variant = GATEWAY_VARIANTS[0];
-  if (!variant) throw new Error('no gateway variant');
-  const config = variant.config({ upstreamBaseUrl, apiKeySha256: hashApiKey(apiKey), policyBundle: join(REPO_ROOT, 'policies/build/bundle.tar.gz'), dataDir, redisUrl: undefined, dlpDetectors: builtInDetectorNames() });
-  const gateway = await spawnTarget({ name: variant.name, script: child('gateway-target'), execArgv: FROM_SOURCE ? TSX_IMPORT : [], cwd: dataDir, env: { BENCH_GATEWAY_CONFIG: JSON.stringify(config) } });
-  const url = `http://127.0.0.1:${gateway.port}/v1/chat/completions`;
+  const [plan] = buildPlans(['gateway'], {
+    fake,
+    upstreamBaseUrl,
+    apiKeySha256: hashApiKey(apiKey),
+    policyBundle: join(REPO_ROOT, 'policies/build/bundle.tar.gz'),
+    childScript,
+    childExecArgv: () => (FROM_SOURCE ? TSX_IMPORT : []),
+  });
+  if (!plan) throw new Error('no gateway plan');
+  const gateway = await plan.start();
+  const url = `http://127.0.0.1:${gateway.port}${plan.path}`;
   const init = { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: benchBody('json') };
   const smoke = await fetch(url, init);
   if (smoke.status !== 200) throw new Error(`the gateway answered ${smoke.status}: ${(await smoke.text()).slice(0, 300)}`);
   await smoke.arrayBuffer();
-  process.stdout.write(`gateway (${variant.name}) at fixed rates, one request at a time, ${PHASE_MS / 1000} s per phase\n`);
+  process.stdout.write(`${plan.name} at fixed rates, one request at a time, ${PHASE_MS / 1000} s per phase\n`);
   for (const rate of RATES) {
     const stagesBefore = await scrapeStages(gateway.port);
     const cpuBefore = readCpuMs(gateway.pid) ?? 0;
@@ -63,5 +65,4 @@ try {
 } finally {
   await fake.stop();
   killAllTargets();
-  rmSync(dataDir, { recursive: true, force: true });
 }
