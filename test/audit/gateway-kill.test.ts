@@ -9,6 +9,7 @@ import { POLICY_BUNDLE, REPO_ROOT, makeKey } from '../helpers/gateway.js';
 import { startFakeProvider } from '../fake-provider/fake-provider.js';
 import { spawnGatewayChild, type GatewayChild } from './fixtures/gateway-child.js';
 import { startChatLoad } from './fixtures/chat-load.js';
+import { acmeChatTenant } from './fixtures/config.js';
 import { recordFiles, waitFor } from './fixtures/files.js';
 
 /**
@@ -87,13 +88,7 @@ async function killAndRestart(t: Test, blockSink: boolean): Promise<void> {
       policy: { bundle: POLICY_BUNDLE, watchBundle: false },
       audit: { dir: auditDir, sink: 'file' },
       tenants: [
-        {
-          id: 'acme',
-          providers: { openai: { apiKey: 'sk-acme-upstream-test', baseUrl: fake.openaiBaseUrl } },
-          tiers: { fast: { provider: 'openai', model: 'gpt-4o-mini' } },
-          users: [{ id: 'alice', role: 'member' }],
-          apiKeys: [alice.entry],
-        },
+        acmeChatTenant(fake.openaiBaseUrl, alice.entry),
       ],
     }),
   );

@@ -5,6 +5,7 @@ import { startGateway, makeKey } from '../helpers/gateway.js';
 import { startFakeProvider } from '../fake-provider/fake-provider.js';
 import { startS3, s3Client, listAllKeys, getObjectText, BUCKET, S3_CREDENTIALS, type RunningS3 } from './fixtures/s3.js';
 import { startChatLoad } from './fixtures/chat-load.js';
+import { acmeChatTenant } from './fixtures/config.js';
 import { waitFor } from './fixtures/files.js';
 
 /**
@@ -35,13 +36,7 @@ t.test('S3 down for 30 s under HTTP load: requests keep succeeding, every record
     logging: { level: 'info' },
     audit: { sink: 's3', s3: { bucket: BUCKET, endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, ...S3_CREDENTIALS } },
     tenants: [
-      {
-        id: 'acme',
-        providers: { openai: { apiKey: 'sk-acme-upstream-test', baseUrl: fake.openaiBaseUrl } },
-        tiers: { fast: { provider: 'openai', model: 'gpt-4o-mini' } },
-        users: [{ id: 'alice', role: 'member' }],
-        apiKeys: [alice.entry],
-      },
+      acmeChatTenant(fake.openaiBaseUrl, alice.entry),
     ],
   });
   const audit = gw.gateway.services.audit;
