@@ -38,6 +38,24 @@ const redisSchema = z.strictObject({
   commandTimeoutMs: positiveInt.default(1000),
 });
 
+const storeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('sqlite'),
+    /** The SQLite file; default `<audit.dir>/workjet.db` (so `./data/workjet.db`). `:memory:` for a throwaway store. */
+    path: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('postgres'),
+    /** The gateway's connection (a role that does not own the tables; see README "Running with PostgreSQL"). */
+    url: z.string().min(1),
+    /** The table owner's connection, for migrations. Absent: `url` owns the tables and the gateway switches to a derived non-owner role (`appRole`). */
+    migrationUrl: z.string().min(1).optional(),
+    /** The non-owner role the gateway acts as when only `url` is given. */
+    appRole: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _').default('workjet_app'),
+    poolSize: positiveInt.default(10),
+  }),
+]);
+
 const policySchema = z.strictObject({
   bundle: z.string().default('policies/build/bundle.tar.gz'),
   /** Re-read the bundle file when it changes. */
@@ -158,6 +176,8 @@ export const gatewayConfigSchema = z.strictObject({
   server: serverSchema.default({ host: '127.0.0.1', port: 8080, maxBodyBytes: 2 * 1024 * 1024 }),
   upstream: upstreamSchema.default({ connectTimeoutMs: 10_000, firstByteTimeoutMs: 120_000, idleTimeoutMs: 120_000, allowedBaseUrls: [] }),
   redis: redisSchema.optional(),
+  /** Tenant data: embedded SQLite (default) or PostgreSQL shared by several instances. */
+  store: storeSchema.default({ kind: 'sqlite' }),
   policy: policySchema.default({ bundle: 'policies/build/bundle.tar.gz', watchBundle: true, maxMemoryPages: 1024 }),
   audit: auditSchema.default({ sink: 'file', dir: './data', includeContent: false, durability: 'spool', onSpoolFailure: 'reject', groupCommitMs: 2 }),
   auth: z.strictObject({ jwt: jwtSchema.optional() }).default({}),
@@ -176,6 +196,7 @@ export type DlpConfig = TenantConfig['dlp'];
 export type RateLimitsConfig = TenantConfig['rateLimits'];
 export type BudgetConfig = NonNullable<TenantConfig['budget']>;
 export type AuditConfig = GatewayConfig['audit'];
+export type StoreConfig = GatewayConfig['store'];
 export type Role = (typeof ROLES)[number];
 export type DlpAction = (typeof DLP_ACTIONS)[number];
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
