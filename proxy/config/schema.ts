@@ -182,6 +182,8 @@ export const gatewayConfigSchema = z.strictObject({
   audit: auditSchema.default({ sink: 'file', dir: './data', includeContent: false, durability: 'spool', onSpoolFailure: 'reject', groupCommitMs: 2 }),
   auth: z.strictObject({ jwt: jwtSchema.optional() }).default({}),
   logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
+  /** The operator's door (`/operator/v1/tenants`): off unless `token` is set (use `${ENV}`). */
+  operator: z.strictObject({ token: z.string().optional() }).optional(),
   /** Dedicated mode: the only tenant this instance serves. */
   dedicatedTenant: tenantId.optional(),
   pricing: z.record(z.string(), priceSchema).default({}),

@@ -1,3 +1,4 @@
+import { trustedBaseUrls } from '../providers/trusted-base-urls.js';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -61,6 +62,7 @@ export function buildPipelines(input: {
         upstream: config.upstream,
         captureContent: config.audit.includeContent,
         responseFilter: createResponseDlpFilter(registry),
+        trustedBaseUrls: trustedBaseUrls(config),
       }),
     ],
     finals: [settle, audit],

@@ -9,6 +9,7 @@ import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
 import { createLimitStores, type LimitStores } from '../limits/create-limit-stores.js';
 import { UpstreamPool } from '../providers/upstream-pool.js';
 import type { ReadinessCheck } from './ops-routes.js';
+import type { TenantStore } from '../store/tenant-store.js';
 
 /** The long-lived components one gateway instance owns; `close()` releases all of them. */
 export interface GatewayServices {
@@ -17,6 +18,8 @@ export interface GatewayServices {
   readonly limits: LimitStores;
   readonly pool: UpstreamPool;
   readonly readiness: readonly ReadinessCheck[];
+  /** Tenant data behind the admin API (proxy/store). */
+  readonly store?: TenantStore;
   close(): Promise<void>;
 }
 

@@ -11,6 +11,7 @@ import { createOpsRouter } from './ops-routes.js';
 import { buildServices, type GatewayServices } from './build-services.js';
 import { buildPipelines } from './build-pipeline.js';
 import { buildAdminRouter } from './build-admin.js';
+import { createOperatorRouter } from '../admin/operator-routes.js';
 
 export interface GatewayOptions {
   readonly logger?: Logger;
@@ -43,10 +44,15 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const sessions = createSessionVerifier(config.auth.jwt);
   const services = await buildServices({ config, logger, metrics, registry, repoRoot: options.repoRoot ?? process.cwd(), watchPolicies: options.watchPolicies ?? false });
   const pipelines = buildPipelines({ config, logger, metrics, registry, sessions, services });
-  const admin = buildAdminRouter({ logger, registry, sessions, services });
+  const sideRouters = [createOpsRouter({ metrics, readiness: services.readiness })];
+  if (services.store) {
+    sideRouters.push(buildAdminRouter({ logger, registry, sessions, services, config, store: services.store }));
+    const operator = createOperatorRouter({ token: config.operator?.token, tenants: services.store.operator, logger, maxBodyBytes: config.server.maxBodyBytes });
+    if (operator) sideRouters.push(operator);
+  }
   const handler = createRequestHandler({
     pipelines,
-    sideRouters: [createOpsRouter({ metrics, readiness: services.readiness }), admin],
+    sideRouters,
     logger,
     metrics,
   });

@@ -9,6 +9,7 @@ import type { ProviderAdapter } from '../../providers/provider-adapter.js';
 import { classifyUpstreamStatus } from '../../providers/provider-adapter.js';
 import { adapterFor } from '../../providers/adapter-for.js';
 import { mapUpstreamError, type UpstreamPool } from '../../providers/upstream-pool.js';
+import type { TrustedBaseUrls } from '../../providers/trusted-base-urls.js';
 import { clientGone, relayStream } from '../../providers/stream-relay.js';
 import { tryParseJson } from '../../providers/json-fields.js';
 import type { SseTransform } from '../../providers/sse-types.js';
@@ -29,6 +30,8 @@ export interface ForwardDeps {
   readonly captureContent?: boolean;
   /** Tenant-wide response scanning (response DLP), wired by the server. */
   readonly responseFilter?: ResponseFilter;
+  /** Base URLs the operator vouches for; any other (set over the admin API) connects through the SSRF guard. */
+  readonly trustedBaseUrls?: TrustedBaseUrls;
 }
 
 /** A failure the next attempt may cure, or `undefined` when the response is handled. */
@@ -122,6 +125,7 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
       signal,
       headersTimeoutMs: provider.timeoutMs ?? deps.upstream.firstByteTimeoutMs,
       bodyTimeoutMs: provider.timeoutMs ?? deps.upstream.idleTimeoutMs,
+      ssrfGuard: provider.type !== 'demo' && deps.trustedBaseUrls?.needsGuard(ctx.principal.tenantId, provider.name, baseUrl),
     });
   } catch (err) {
     // Recorded so audit names the provider that failed even when no HTTP status came back.
