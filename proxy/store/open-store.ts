@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
+import { MasterKeyring } from './master-key.js';
+import { openPostgresStore } from './postgres-store.js';
+import { openSqliteStore } from './sqlite-store.js';
 import type { TenantStore } from './tenant-store.js';
 
 /** Environment the store reads: the master key for provider keys at rest (and the previous one during rotation). */
@@ -12,8 +15,8 @@ export interface OpenStoreOptions {
   readonly config: GatewayConfig;
   readonly logger: Logger;
   readonly env?: StoreEnv;
-  /** Backstop poll of tenant versions (PostgreSQL), default 500 ms. */
-  readonly pollIntervalMs?: number;
+  /** Apply the YAML `tenants:` after migrating (default true; the migrate command passes false). */
+  readonly applyConfig?: boolean;
 }
 
 /**
@@ -22,6 +25,17 @@ export interface OpenStoreOptions {
  * YAML `tenants:`. The caller closes it.
  */
 export async function openTenantStore(options: OpenStoreOptions): Promise<TenantStore> {
-  void options;
-  throw new Error('openTenantStore: not implemented yet');
+  const keyring = new MasterKeyring(options.env ?? process.env);
+  const logger = options.logger.child({ component: 'store' });
+  const cfg = options.config.store;
+  const store = cfg.kind === 'postgres' ? await openPostgresStore(cfg, { keyring, logger }) : await openSqliteStore(options.config, { keyring, logger });
+  if (options.applyConfig !== false) {
+    try {
+      await store.applyConfig(options.config);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+  return store;
 }

@@ -1,0 +1,133 @@
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config/schema.js';
+import { assertTenantScope, mintTenantScope, type TenantScope } from '../identity/tenant-scope.js';
+import type { Db, TenantsTable } from './db-types.js';
+import { applyTenantConfig, type ConfigProviderKeys } from './config-apply.js';
+import type { MasterKeyring } from './master-key.js';
+import { TENANT_SETTING } from './migrations/003-row-level-security.js';
+import { createKeyRepository } from './repositories/key-repository.js';
+import { createOperatorTenants } from './repositories/operator-tenants.js';
+import { createProviderRepository, createTierRepository } from './repositories/routing-repository.js';
+import { createBudgetRepository, createDlpRepository, createLimitsRepository, createTenantRepository } from './repositories/settings-repository.js';
+import { createUserRepository } from './repositories/user-repository.js';
+import { ScopedDb } from './scoped-db.js';
+import type { ScopedRunner } from './scoped-runner.js';
+import { readSnapshot } from './snapshot-reader.js';
+import type { StoreSync, TenantStore } from './tenant-store.js';
+
+/** The NOTIFY channel a write announces its tenant on (PostgreSQL); the payload is the tenant id. */
+export const CHANGE_CHANNEL = 'workjet_tenant_changed';
+
+type ChangeListener = (tenantId: string) => Promise<void> | void;
+
+/**
+ * The store over Kysely, one implementation for both dialects. Every tenant-data query runs in
+ * `#transaction`: one transaction per call, `set_config('workjet.tenant_id', …, true)` first on
+ * PostgreSQL (row-level security), the scoped layer for the repository, and for writes a
+ * version bump, a NOTIFY and, after commit, this instance's listeners.
+ */
+export class SqlTenantStore implements TenantStore {
+  readonly tenants;
+  readonly keys;
+  readonly users;
+  readonly providers;
+  readonly tiers;
+  readonly dlp;
+  readonly limits;
+  readonly budget;
+  readonly operator;
+  readonly sync: StoreSync;
+  readonly #db: Kysely<Db>;
+  readonly #listeners = new Set<ChangeListener>();
+  readonly #configKeys: ConfigProviderKeys = new Map();
+  readonly #onClose: () => Promise<void>;
+
+  constructor(
+    readonly kind: 'sqlite' | 'postgres',
+    deps: { db: Kysely<Db>; keyring: MasterKeyring; logger: Logger; onClose: () => Promise<void> },
+  ) {
+    this.#db = deps.db;
+    this.#onClose = deps.onClose;
+    const run: ScopedRunner = {
+      read: (scope, fn) => this.#transaction(assertTenantScope(scope).tenantId, false, fn),
+      write: (scope, fn) => this.#transaction(assertTenantScope(scope).tenantId, true, fn),
+    };
+    this.tenants = createTenantRepository(run);
+    this.keys = createKeyRepository(run);
+    this.users = createUserRepository(run);
+    this.providers = createProviderRepository(run, deps.keyring);
+    this.tiers = createTierRepository(run);
+    this.dlp = createDlpRepository(run);
+    this.limits = createLimitsRepository(run);
+    this.budget = createBudgetRepository(run);
+    this.operator = createOperatorTenants(run, () => this.#directory());
+    const snapshotDeps = { keyring: deps.keyring, configKeys: this.#configKeys, logger: deps.logger };
+    this.sync = {
+      versions: async () => new Map((await this.#directory()).map((t) => [t.id, t.version] as const)),
+      snapshot: (scope: TenantScope) => run.read(scope, (db) => readSnapshot(db, snapshotDeps)),
+      onChange: (listener) => {
+        this.#listeners.add(listener);
+        return () => this.#listeners.delete(listener);
+      },
+    };
+  }
+
+  async applyConfig(config: GatewayConfig): Promise<void> {
+    for (const tenant of config.tenants) {
+      // Startup / reload acting for the operator: the YAML is the operator's own declaration.
+      await this.#transaction(mintTenantScope(tenant.id).tenantId, true, (db) => applyTenantConfig(db, tenant, this.#configKeys));
+    }
+    const declared = new Set(config.tenants.map((t) => t.id));
+    for (const row of await this.#directory()) {
+      // A tenant removed from the YAML stops being served; its API data stays for the operator.
+      if (row.source === 'config' && row.disabled === 0 && !declared.has(row.id)) {
+        await this.#transaction(row.id, true, (db) => db.updateTenant({ disabled: 1 }));
+      }
+    }
+  }
+
+  async isHealthy(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.#db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    await this.#onClose();
+  }
+
+  /** Runs `listener`s for a tenant that changed elsewhere (NOTIFY from another instance). */
+  async notifyRemoteChange(tenantId: string): Promise<void> {
+    await this.#emit(tenantId);
+  }
+
+  /** The tenant directory (ids, plans, versions): readable by every role, no tenant data. */
+  #directory(): Promise<TenantsTable[]> {
+    return this.#db.selectFrom('tenants').selectAll().orderBy('created_at').orderBy('id').execute();
+  }
+
+  async #transaction<T>(tenantId: string, write: boolean, fn: (db: ScopedDb) => Promise<T>): Promise<T> {
+    const result = await this.#db.transaction().execute(async (trx) => {
+      if (this.kind === 'postgres') await sql`select set_config(${TENANT_SETTING}, ${tenantId}, true)`.execute(trx);
+      const scoped = new ScopedDb(trx, tenantId);
+      const value = await fn(scoped);
+      if (write) {
+        await scoped.bumpVersion();
+        // Delivered at commit, to every instance listening (none when the transaction rolls back).
+        if (this.kind === 'postgres') await sql`select pg_notify(${CHANGE_CHANNEL}, ${tenantId})`.execute(trx);
+      }
+      return value;
+    });
+    if (write) await this.#emit(tenantId);
+    return result;
+  }
+
+  async #emit(tenantId: string): Promise<void> {
+    for (const listener of this.#listeners) await listener(tenantId);
+  }
+}
