@@ -1,5 +1,5 @@
 import { sql, type Expression, type SqlBool, type DeleteQueryBuilder, type DeleteResult, type Insertable, type InsertQueryBuilder, type InsertResult, type SelectQueryBuilder, type Transaction, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
-import type { Db, TenantTable, TenantsTable } from './db-types.js';
+import type { Db, MarketplaceListingsTable, TenantTable, TenantsTable } from './db-types.js';
 
 /** A builder seen through its single-expression `where`. */
 interface Filterable<B> {
@@ -79,6 +79,34 @@ export class ScopedDb {
       .returning('version')
       .executeTakeFirst();
     return row?.version;
+  }
+
+  /** This tenant's own listings, with the link to their source skills (publish, unpublish, delete only). */
+  ownListings() {
+    return this.#trx.selectFrom('marketplace_listings').selectAll().where('tenant_id', '=', this.tenantId);
+  }
+
+  /** Publishes a listing owned by this tenant. */
+  async insertListing(row: Omit<MarketplaceListingsTable, 'tenant_id'>): Promise<void> {
+    await this.#trx.insertInto('marketplace_listings').values({ ...row, tenant_id: this.tenantId }).execute();
+  }
+
+  /** Refreshes this tenant's listing of `skillId` (a re-publish). */
+  async updateOwnListing(skillId: string, patch: Pick<MarketplaceListingsTable, 'name' | 'description' | 'system_prompt' | 'published_at'>): Promise<void> {
+    await this.#trx.updateTable('marketplace_listings').set(patch).where('tenant_id', '=', this.tenantId).where('skill_id', '=', skillId).execute();
+  }
+
+  /** Removes this tenant's listing of `skillId` (unpublish, delete); never another tenant's. */
+  async deleteOwnListings(skillId: string): Promise<void> {
+    await this.#trx.deleteFrom('marketplace_listings').where('tenant_id', '=', this.tenantId).where('skill_id', '=', skillId).execute();
+  }
+
+  /**
+   * Every tenant's published metadata: the one cross-tenant read. Only the public columns can
+   * be selected through it (no tenant id, no skill id).
+   */
+  publishedListings() {
+    return this.#trx.selectFrom('marketplace_listings').select(['marketplace_listings.id', 'marketplace_listings.name', 'marketplace_listings.description', 'marketplace_listings.system_prompt', 'marketplace_listings.published_at']);
   }
 
   #mine(table: TenantTable): Expression<SqlBool> {

@@ -11,6 +11,7 @@ import { createOperatorTenants } from './repositories/operator-tenants.js';
 import { createProviderRepository, createTierRepository } from './repositories/routing-repository.js';
 import { createBudgetRepository, createDlpRepository, createLimitsRepository, createTenantRepository } from './repositories/settings-repository.js';
 import { createUserRepository } from './repositories/user-repository.js';
+import { createMarketplaceRepository, createSkillRepository } from './repositories/skill-repository.js';
 import { ScopedDb } from './scoped-db.js';
 import type { ScopedRunner } from './scoped-runner.js';
 import { readSnapshot } from './snapshot-reader.js';
@@ -36,6 +37,8 @@ export class SqlTenantStore implements TenantStore {
   readonly dlp;
   readonly limits;
   readonly budget;
+  readonly skills;
+  readonly marketplace;
   readonly operator;
   readonly sync: StoreSync;
   readonly #db: Kysely<Db>;
@@ -61,6 +64,8 @@ export class SqlTenantStore implements TenantStore {
     this.dlp = createDlpRepository(run);
     this.limits = createLimitsRepository(run);
     this.budget = createBudgetRepository(run);
+    this.skills = createSkillRepository(run);
+    this.marketplace = createMarketplaceRepository(run);
     this.operator = createOperatorTenants(run, () => this.#directory());
     const snapshotDeps = { keyring: deps.keyring, configKeys: this.#configKeys, logger: deps.logger };
     this.sync = {

@@ -21,6 +21,7 @@ import type {
   UserRecord,
 } from './entities.js';
 import type { TenantSnapshot } from './tenant-snapshot.js';
+import type { ListingPage, ListingQuery, ListingRecord, SkillInput, SkillRecord } from './skill-entities.js';
 
 /**
  * The public interface of the tenant data store. Every repository method takes the caller's
@@ -47,6 +48,10 @@ export interface TenantStore {
   readonly dlp: DlpRepository;
   readonly limits: LimitsRepository;
   readonly budget: BudgetRepository;
+  /** The tenant's skills, and publishing them (skill-repository.ts). */
+  readonly skills: SkillRepository;
+  /** Published skill metadata of every tenant, and installing a copy into the caller's tenant. */
+  readonly marketplace: MarketplaceRepository;
   /** Cross-tenant operator door (`npm run tenants`, `/operator/v1/tenants`); never reachable from a tenant credential. */
   readonly operator: OperatorTenants;
   /** Registry-facing: snapshots to compile and change notifications. Not for the admin API. */
@@ -115,6 +120,30 @@ export interface BudgetRepository {
   get(scope: TenantScope): Promise<BudgetRecord>;
   /** `null` removes the budget. Defaults: alertThresholds [50, 80, 100], defaultMaxTokens 4096. */
   put(scope: TenantScope, budget: BudgetInput | null): Promise<Change<BudgetRecord>>;
+}
+
+export interface SkillRepository {
+  /** Every skill of the tenant, oldest first, with `published`. */
+  list(scope: TenantScope): Promise<SkillRecord[]>;
+  get(scope: TenantScope, id: string): Promise<SkillRecord>;
+  create(scope: TenantScope, input: SkillInput & { createdBy: string | null }): Promise<SkillRecord>;
+  /** Changes the skill only; its listing keeps the metadata published last (publish again to refresh it). */
+  update(scope: TenantScope, id: string, patch: Partial<SkillInput>): Promise<Change<SkillRecord>>;
+  /** Removes the skill and its listing; installed copies in other tenants stay. */
+  delete(scope: TenantScope, id: string): Promise<Change<SkillRecord>>;
+  /** Creates (or refreshes) the skill's listing with `metadata` (already DLP-checked by the caller). */
+  publish(scope: TenantScope, id: string, metadata: SkillInput): Promise<{ listingId: string; change: Change<SkillRecord> }>;
+  /** Removes the listing at once (idempotent); installed copies stay. */
+  unpublish(scope: TenantScope, id: string): Promise<Change<SkillRecord>>;
+}
+
+/** The only cross-tenant reads: published metadata, never a tenant, user or skill id. */
+export interface MarketplaceRepository {
+  /** Newest first; `q` matches name or description (case-insensitive). A bad cursor: `invalid`, param `cursor`. */
+  search(scope: TenantScope, query: ListingQuery): Promise<ListingPage>;
+  get(scope: TenantScope, listingId: string): Promise<ListingRecord>;
+  /** Copies the listing into the scope's tenant as a new skill (`installedFrom`: the listing id). */
+  install(scope: TenantScope, listingId: string, createdBy: string | null): Promise<SkillRecord>;
 }
 
 export interface OperatorTenants {
