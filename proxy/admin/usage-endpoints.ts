@@ -20,7 +20,7 @@ export function usageEndpoints(ledger: SpendLedger): AdminEndpoint[] {
       path: '/admin/v1/usage',
       action: 'usage.read',
       resourceType: 'usage',
-      summary: 'Month-to-date spend of the tenant, per user.',
+      summary: 'Month-to-date spend of the tenant, per user and per assistant (`x-workjet-assistant`).',
       queryParams: ['month'],
       answerStatus: 200,
       async handle(call) {
@@ -35,6 +35,7 @@ export function usageEndpoints(ledger: SpendLedger): AdminEndpoint[] {
             reserved_usd: microToUsd(spend.reservedMicroUsd),
             open_reservations: spend.openReservations,
             by_user: Object.fromEntries(Object.entries(spend.byUser).map(([user, micro]) => [user, microToUsd(micro)])),
+            by_assistant: Object.fromEntries(Object.entries(spend.byAssistant).map(([assistant, micro]) => [assistant, microToUsd(micro)])),
           },
         };
       },

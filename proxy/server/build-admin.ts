@@ -12,6 +12,8 @@ import { keyEndpoints } from '../admin/key-endpoints.js';
 import { userEndpoints } from '../admin/user-endpoints.js';
 import { routingEndpoints } from '../admin/routing-endpoints.js';
 import { settingsEndpoints } from '../admin/settings-endpoints.js';
+import { skillEndpoints } from '../admin/skill-endpoints.js';
+import { marketplaceEndpoints } from '../admin/marketplace-endpoints.js';
 import { buildOpenApi } from '../admin/admin-openapi.js';
 import { OPERATOR_ROUTES } from '../admin/operator-routes.js';
 import { createAdminAuditRecorder } from '../audit/admin-audit-recorder.js';
@@ -35,6 +37,7 @@ export function adminEndpoints(store: TenantStore, services: Pick<GatewayService
     ...routingEndpoints(store, config.upstream.allowedBaseUrls),
     ...settingsEndpoints(store, services.limits.ledger),
     ...usageEndpoints(services.limits.ledger),
+    ...skillEndpoints(store), ...marketplaceEndpoints(store),
     ...auditEndpoints,
   ];
 }

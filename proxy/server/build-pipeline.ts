@@ -19,6 +19,9 @@ import { createSettleStage } from '../pipeline/stages/settle.js';
 import { createAuditStage } from '../pipeline/stages/audit.js';
 import { createListModelsStage } from '../pipeline/stages/list-models.js';
 import { createResponseDlpFilter } from '../dlp/response-dlp-filter.js';
+import { createAssistantStage } from '../pipeline/stages/assistant.js';
+import { createSkillStage } from '../pipeline/stages/skill.js';
+import { SkillCache } from '../skills/skill-cache.js';
 
 /**
  * The named chain of every route, in DESIGN.md's order. Adding a stage is adding a file and a
@@ -39,8 +42,10 @@ export function buildPipelines(input: {
   const model: Pipeline = {
     stages: [
       identify,
+      createAssistantStage(),
       createParseStage({ registry, maxBodyBytes: config.server.maxBodyBytes }),
       createAuthorizeStage({ engine: services.policy, registry, logger }),
+      createSkillStage({ skills: new SkillCache(services.store) }),
       createDlpStage({ registry, logger, onFinding: (tenant, f) => metrics.dlpFindings.inc({ tenant, detector: f.detector, action: f.action }) }),
       createLimitStage({ store: services.limits.rateLimits, registry, logger, failMode: config.redis?.failMode ?? 'closed', onFailureModeAllowed: () => metrics.failureModeAllowed.inc() }),
       createBudgetStage({
