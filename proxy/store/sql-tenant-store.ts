@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
@@ -16,8 +17,15 @@ import type { ScopedRunner } from './scoped-runner.js';
 import { readSnapshot } from './snapshot-reader.js';
 import type { StoreSync, TenantStore } from './tenant-store.js';
 
-/** The NOTIFY channel a write announces its tenant on (PostgreSQL); the payload is the tenant id. */
+/** The NOTIFY channel a write announces its tenant on (PostgreSQL); the payload is `<instance id> <tenant id>`. */
 export const CHANGE_CHANNEL = 'workjet_tenant_changed';
+
+/** Splits a NOTIFY payload; undefined for a malformed one. */
+export function parseChangePayload(payload: string): { instance: string; tenantId: string } | undefined {
+  const space = payload.indexOf(' ');
+  if (space <= 0) return undefined;
+  return { instance: payload.slice(0, space), tenantId: payload.slice(space + 1) };
+}
 
 type ChangeListener = (tenantId: string) => Promise<void> | void;
 
@@ -42,6 +50,8 @@ export class SqlTenantStore implements TenantStore {
   readonly #listeners = new Set<ChangeListener>();
   readonly #configKeys: ConfigProviderKeys = new Map();
   readonly #onClose: () => Promise<void>;
+  /** Tags this instance's NOTIFYs, so it does not refresh twice for its own writes. */
+  readonly instanceId = randomUUID();
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -101,9 +111,11 @@ export class SqlTenantStore implements TenantStore {
     await this.#onClose();
   }
 
-  /** Runs `listener`s for a tenant that changed elsewhere (NOTIFY from another instance). */
-  async notifyRemoteChange(tenantId: string): Promise<void> {
-    await this.#emit(tenantId);
+  /** Runs `listener`s for a tenant another instance changed (a NOTIFY payload); ignores this instance's own. */
+  async notifyRemoteChange(payload: string): Promise<void> {
+    const change = parseChangePayload(payload);
+    if (change === undefined || change.instance === this.instanceId) return;
+    await this.#emit(change.tenantId);
   }
 
   /** The tenant directory (ids, plans, versions): readable by every role, no tenant data. */
@@ -119,7 +131,7 @@ export class SqlTenantStore implements TenantStore {
       if (write) {
         await scoped.bumpVersion();
         // Delivered at commit, to every instance listening (none when the transaction rolls back).
-        if (this.kind === 'postgres') await sql`select pg_notify(${CHANGE_CHANNEL}, ${tenantId})`.execute(trx);
+        if (this.kind === 'postgres') await sql`select pg_notify(${CHANGE_CHANNEL}, ${`${this.instanceId} ${tenantId}`})`.execute(trx);
       }
       return value;
     });
