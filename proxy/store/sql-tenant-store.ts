@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import { assertTenantScope, mintTenantScope, type TenantScope } from '../identity/tenant-scope.js';
 import type { Db, TenantsTable } from './db-types.js';
 import { applyTenantConfig, type ConfigProviderKeys } from './config-apply.js';
-import type { MasterKeyring } from './master-key.js';
+import { MasterKeyring } from './master-key.js';
 import { TENANT_SETTING } from './migrations/003-row-level-security.js';
 import { createKeyRepository } from './repositories/key-repository.js';
 import { createOperatorTenants } from './repositories/operator-tenants.js';
@@ -50,6 +50,7 @@ export class SqlTenantStore implements TenantStore {
   readonly #listeners = new Set<ChangeListener>();
   readonly #configKeys: ConfigProviderKeys = new Map();
   readonly #onClose: () => Promise<void>;
+  readonly #keyring: MasterKeyring;
   /** Tags this instance's NOTIFYs, so it does not refresh twice for its own writes. */
   readonly instanceId = randomUUID();
 
@@ -59,6 +60,7 @@ export class SqlTenantStore implements TenantStore {
   ) {
     this.#db = deps.db;
     this.#onClose = deps.onClose;
+    this.#keyring = deps.keyring;
     const run: ScopedRunner = {
       read: (scope, fn) => this.#transaction(assertTenantScope(scope).tenantId, false, fn),
       write: (scope, fn) => this.#transaction(assertTenantScope(scope).tenantId, true, fn),
@@ -95,6 +97,31 @@ export class SqlTenantStore implements TenantStore {
         await this.#transaction(row.id, true, (db) => db.updateTenant({ disabled: 1 }));
       }
     }
+  }
+
+  async resealProviderKeys(): Promise<{ resealed: number; current: number; unreadable: number }> {
+    const counts = { resealed: 0, current: 0, unreadable: 0 };
+    for (const row of await this.#directory()) {
+      await this.#transaction(row.id, true, async (db) => {
+        const sealed = await db.selectFrom('providers').select(['name', 'api_key_enc']).where('api_key_enc', 'is not', null).execute();
+        for (const p of sealed) {
+          if (p.api_key_enc === null) continue;
+          const binding = { tenantId: row.id, provider: p.name };
+          if (MasterKeyring.keyIdOf(p.api_key_enc) === this.#keyring.currentId) {
+            counts.current++;
+            continue;
+          }
+          const plain = this.#keyring.open(p.api_key_enc, binding);
+          if (!plain) {
+            counts.unreadable++;
+            continue;
+          }
+          await db.updateTable('providers').set({ api_key_enc: this.#keyring.seal(plain, binding) }).where('name', '=', p.name).execute();
+          counts.resealed++;
+        }
+      });
+    }
+    return counts;
   }
 
   async isHealthy(): Promise<boolean> {
