@@ -3,7 +3,7 @@
 // skill id is 404 on every route (403 first where the role lacks the action: the policy answers
 // before existence is checked), and neither tenant's skills change because of the other's calls.
 // The same-tenant rules ride along: members change only the skills they created.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { startGateway, makeKey, type RunningGateway } from '../helpers/gateway.js';
 import { startFakeProvider } from '../fake-provider/fake-provider.js';
 import { startPostgresServer } from '../helpers/postgres-server.js';
@@ -41,7 +41,7 @@ interface Skill {
   published: boolean;
 }
 
-async function matrix(t: Tap.Test, gw: RunningGateway, keys: Record<TenantId, Record<Role, string>>): Promise<void> {
+async function matrix(t: Test, gw: RunningGateway, keys: Record<TenantId, Record<Role, string>>): Promise<void> {
   const call = (method: string, path: string, key: string, body?: unknown) => adminCall(gw.origin, method, path, key, body);
   const list = async (tenant: TenantId) => ((await call('GET', '/admin/v1/skills', keys[tenant].owner)).body.data as Skill[]).map((s) => JSON.stringify(s)).sort();
 
