@@ -10,6 +10,7 @@ import { createLimitStores, type LimitStores } from '../limits/create-limit-stor
 import { UpstreamPool } from '../providers/upstream-pool.js';
 import type { ReadinessCheck } from './ops-routes.js';
 import type { TenantStore } from '../store/tenant-store.js';
+import { openTenantStore } from '../store/open-store.js';
 
 /** The long-lived components one gateway instance owns; `close()` releases all of them. */
 export interface GatewayServices {
@@ -19,7 +20,7 @@ export interface GatewayServices {
   readonly pool: UpstreamPool;
   readonly readiness: readonly ReadinessCheck[];
   /** Tenant data behind the admin API (proxy/store). */
-  readonly store?: TenantStore;
+  readonly store: TenantStore;
   close(): Promise<void>;
 }
 
@@ -44,15 +45,19 @@ export async function buildServices(input: {
   const stopSourceWatch = input.watchPolicies ? watchPolicySources({ repoRoot: input.repoRoot, bundlePath: resolve(config.policy.bundle), logger: logger.child({ component: 'policy-watch' }) }) : () => undefined;
   let audit: AuditLog | undefined;
   let limits: LimitStores | undefined;
+  let store: TenantStore | undefined;
   try {
     audit = await createAuditLog({ config: config.audit, logger });
     limits = createLimitStores(config, logger);
+    store = await openTenantStore({ config, logger });
   } catch (err) {
     stopBundleWatch();
     stopSourceWatch();
+    await limits?.close();
     await audit?.close();
     throw err;
   }
+  const tenantStore = store;
   const pool = new UpstreamPool({ timeouts: config.upstream });
   const auditLog = audit;
   const limitStores = limits;
@@ -68,6 +73,7 @@ export async function buildServices(input: {
     audit: auditLog,
     limits: limitStores,
     pool,
+    store: tenantStore,
     readiness: [
       { name: 'policy', check: () => policy.revision.length > 0 },
       { name: 'limits', check: () => limitStores.isHealthy() },
@@ -78,6 +84,7 @@ export async function buildServices(input: {
       stopSourceWatch();
       await pool.close();
       await limitStores.close();
+      await tenantStore.close();
       await auditLog.close();
     },
   };

@@ -45,11 +45,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const services = await buildServices({ config, logger, metrics, registry, repoRoot: options.repoRoot ?? process.cwd(), watchPolicies: options.watchPolicies ?? false });
   const pipelines = buildPipelines({ config, logger, metrics, registry, sessions, services });
   const sideRouters = [createOpsRouter({ metrics, readiness: services.readiness })];
-  if (services.store) {
-    sideRouters.push(buildAdminRouter({ logger, registry, sessions, services, config, store: services.store }));
-    const operator = createOperatorRouter({ token: config.operator?.token, tenants: services.store.operator, logger, maxBodyBytes: config.server.maxBodyBytes });
-    if (operator) sideRouters.push(operator);
-  }
+  sideRouters.push(buildAdminRouter({ logger, registry, sessions, services, config, store: services.store }));
+  const operator = createOperatorRouter({ token: config.operator?.token, tenants: services.store.operator, logger, maxBodyBytes: config.server.maxBodyBytes });
+  if (operator) sideRouters.push(operator);
   const handler = createRequestHandler({
     pipelines,
     sideRouters,
