@@ -9,8 +9,6 @@ import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
 import { createLimitStores, type LimitStores } from '../limits/create-limit-stores.js';
 import { UpstreamPool } from '../providers/upstream-pool.js';
 import type { ReadinessCheck } from './ops-routes.js';
-import type { TenantStore } from '../store/tenant-store.js';
-import { openTenantStore } from '../store/open-store.js';
 
 /** The long-lived components one gateway instance owns; `close()` releases all of them. */
 export interface GatewayServices {
@@ -19,8 +17,6 @@ export interface GatewayServices {
   readonly limits: LimitStores;
   readonly pool: UpstreamPool;
   readonly readiness: readonly ReadinessCheck[];
-  /** Tenant data behind the admin API (proxy/store). */
-  readonly store: TenantStore;
   close(): Promise<void>;
 }
 
@@ -45,19 +41,15 @@ export async function buildServices(input: {
   const stopSourceWatch = input.watchPolicies ? watchPolicySources({ repoRoot: input.repoRoot, bundlePath: resolve(config.policy.bundle), logger: logger.child({ component: 'policy-watch' }) }) : () => undefined;
   let audit: AuditLog | undefined;
   let limits: LimitStores | undefined;
-  let store: TenantStore | undefined;
   try {
     audit = await createAuditLog({ config: config.audit, logger });
     limits = createLimitStores(config, logger);
-    store = await openTenantStore({ config, logger });
   } catch (err) {
     stopBundleWatch();
     stopSourceWatch();
-    await limits?.close();
     await audit?.close();
     throw err;
   }
-  const tenantStore = store;
   const pool = new UpstreamPool({ timeouts: config.upstream });
   const auditLog = audit;
   const limitStores = limits;
@@ -73,7 +65,6 @@ export async function buildServices(input: {
     audit: auditLog,
     limits: limitStores,
     pool,
-    store: tenantStore,
     readiness: [
       { name: 'policy', check: () => policy.revision.length > 0 },
       { name: 'limits', check: () => limitStores.isHealthy() },
@@ -84,7 +75,6 @@ export async function buildServices(input: {
       stopSourceWatch();
       await pool.close();
       await limitStores.close();
-      await tenantStore.close();
       await auditLog.close();
     },
   };

@@ -12,6 +12,8 @@ import { buildServices, type GatewayServices } from './build-services.js';
 import { buildPipelines } from './build-pipeline.js';
 import { buildAdminRouter } from './build-admin.js';
 import { createOperatorRouter } from '../admin/operator-routes.js';
+import { openTenantStore, type StoreEnv } from '../store/open-store.js';
+import type { TenantStore } from '../store/tenant-store.js';
 
 export interface GatewayOptions {
   readonly logger?: Logger;
@@ -23,12 +25,18 @@ export interface GatewayOptions {
   readonly defaultMetrics?: boolean;
   /** How long close() waits for in-flight requests before cutting their connections (default 30 s). */
   readonly drainTimeoutMs?: number;
+  /** Where the store reads WORKJET_MASTER_KEY (default process.env). */
+  readonly storeEnv?: StoreEnv;
+  /** The registry's version check against the store (default 500 ms). */
+  readonly storePollIntervalMs?: number;
 }
 
 export interface Gateway {
   readonly server: Server;
   readonly config: GatewayConfig;
   readonly registry: TenantRegistry;
+  /** The tenant data store (the admin API's only way to tenant data). */
+  readonly store: TenantStore;
   readonly services: GatewayServices;
   /** Starts listening; port 0 picks a free port. Resolves with the bound address. */
   listen(port?: number, host?: string): Promise<AddressInfo>;
@@ -40,13 +48,29 @@ export interface Gateway {
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger({ level: config.logging.level });
   const metrics = new GatewayMetrics({ defaultMetrics: options.defaultMetrics ?? true });
-  const registry = new TenantRegistry(config);
+  const store = await openTenantStore({ config, logger, env: options.storeEnv ?? process.env });
+  let registry: TenantRegistry;
+  let services: GatewayServices;
+  try {
+    registry = await TenantRegistry.open({ config, store, logger, ...(options.storePollIntervalMs === undefined ? {} : { pollIntervalMs: options.storePollIntervalMs }) });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const sessions = createSessionVerifier(config.auth.jwt);
-  const services = await buildServices({ config, logger, metrics, registry, repoRoot: options.repoRoot ?? process.cwd(), watchPolicies: options.watchPolicies ?? false });
+  try {
+    services = await buildServices({ config, logger, metrics, registry, repoRoot: options.repoRoot ?? process.cwd(), watchPolicies: options.watchPolicies ?? false });
+  } catch (err) {
+    registry.close();
+    await store.close();
+    throw err;
+  }
   const pipelines = buildPipelines({ config, logger, metrics, registry, sessions, services });
-  const sideRouters = [createOpsRouter({ metrics, readiness: services.readiness })];
-  sideRouters.push(buildAdminRouter({ logger, registry, sessions, services, config, store: services.store }));
-  const operator = createOperatorRouter({ token: config.operator?.token, tenants: services.store.operator, logger, maxBodyBytes: config.server.maxBodyBytes });
+  const sideRouters = [
+    createOpsRouter({ metrics, readiness: [...services.readiness, { name: 'store', check: () => store.isHealthy() }] }),
+    buildAdminRouter({ logger, registry, sessions, services, config, store }),
+  ];
+  const operator = createOperatorRouter({ token: config.operator?.token, tenants: store.operator, logger, maxBodyBytes: config.server.maxBodyBytes });
   if (operator) sideRouters.push(operator);
   const handler = createRequestHandler({
     pipelines,
@@ -72,6 +96,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     server,
     config,
     registry,
+    store,
     services,
     listen(port = config.server.port, host = config.server.host) {
       return new Promise((resolve, reject) => {
@@ -99,6 +124,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       server.closeAllConnections();
       await stopped;
       await services.close();
+      registry.close();
+      await store.close();
     },
   };
 }

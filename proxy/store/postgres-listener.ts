@@ -18,11 +18,11 @@ export class ChangeListener {
     private readonly logger: Logger,
   ) {}
 
-  async start(onChange: (tenantId: string) => Promise<void>): Promise<void> {
+  async start(onChange: (payload: string) => Promise<void>): Promise<void> {
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (msg) => {
       if (msg.channel !== CHANGE_CHANNEL || msg.payload === undefined) return;
-      onChange(msg.payload).catch((err: unknown) => this.logger.error({ err, tenant: msg.payload }, 'store: refresh after NOTIFY failed'));
+      onChange(msg.payload).catch((err: unknown) => this.logger.error({ err }, 'store: refresh after NOTIFY failed'));
     });
     const retry = (err?: unknown): void => {
       if (this.#closed || this.#timer) return;

@@ -88,6 +88,6 @@ export async function openPostgresStore(cfg: PostgresStoreConfig, deps: { keyrin
       await db.destroy();
     },
   });
-  await listener.start((tenantId) => store.notifyRemoteChange(tenantId));
+  await listener.start((payload) => store.notifyRemoteChange(payload));
   return store;
 }

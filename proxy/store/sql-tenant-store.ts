@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
 import { assertTenantScope, mintTenantScope, type TenantScope } from '../identity/tenant-scope.js';
 import type { Db, TenantsTable } from './db-types.js';
 import { applyTenantConfig, type ConfigProviderKeys } from './config-apply.js';
-import type { MasterKeyring } from './master-key.js';
+import { MasterKeyring } from './master-key.js';
 import { TENANT_SETTING } from './migrations/003-row-level-security.js';
 import { createKeyRepository } from './repositories/key-repository.js';
 import { createOperatorTenants } from './repositories/operator-tenants.js';
@@ -16,8 +17,15 @@ import type { ScopedRunner } from './scoped-runner.js';
 import { readSnapshot } from './snapshot-reader.js';
 import type { StoreSync, TenantStore } from './tenant-store.js';
 
-/** The NOTIFY channel a write announces its tenant on (PostgreSQL); the payload is the tenant id. */
+/** The NOTIFY channel a write announces its tenant on (PostgreSQL); the payload is `<instance id> <tenant id>`. */
 export const CHANGE_CHANNEL = 'workjet_tenant_changed';
+
+/** Splits a NOTIFY payload; undefined for a malformed one. */
+export function parseChangePayload(payload: string): { instance: string; tenantId: string } | undefined {
+  const space = payload.indexOf(' ');
+  if (space <= 0) return undefined;
+  return { instance: payload.slice(0, space), tenantId: payload.slice(space + 1) };
+}
 
 type ChangeListener = (tenantId: string) => Promise<void> | void;
 
@@ -42,6 +50,9 @@ export class SqlTenantStore implements TenantStore {
   readonly #listeners = new Set<ChangeListener>();
   readonly #configKeys: ConfigProviderKeys = new Map();
   readonly #onClose: () => Promise<void>;
+  readonly #keyring: MasterKeyring;
+  /** Tags this instance's NOTIFYs, so it does not refresh twice for its own writes. */
+  readonly instanceId = randomUUID();
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -49,6 +60,7 @@ export class SqlTenantStore implements TenantStore {
   ) {
     this.#db = deps.db;
     this.#onClose = deps.onClose;
+    this.#keyring = deps.keyring;
     const run: ScopedRunner = {
       read: (scope, fn) => this.#transaction(assertTenantScope(scope).tenantId, false, fn),
       write: (scope, fn) => this.#transaction(assertTenantScope(scope).tenantId, true, fn),
@@ -87,6 +99,31 @@ export class SqlTenantStore implements TenantStore {
     }
   }
 
+  async resealProviderKeys(): Promise<{ resealed: number; current: number; unreadable: number }> {
+    const counts = { resealed: 0, current: 0, unreadable: 0 };
+    for (const row of await this.#directory()) {
+      await this.#transaction(row.id, true, async (db) => {
+        const sealed = await db.selectFrom('providers').select(['name', 'api_key_enc']).where('api_key_enc', 'is not', null).execute();
+        for (const p of sealed) {
+          if (p.api_key_enc === null) continue;
+          const binding = { tenantId: row.id, provider: p.name };
+          if (MasterKeyring.keyIdOf(p.api_key_enc) === this.#keyring.currentId) {
+            counts.current++;
+            continue;
+          }
+          const plain = this.#keyring.open(p.api_key_enc, binding);
+          if (!plain) {
+            counts.unreadable++;
+            continue;
+          }
+          await db.updateTable('providers').set({ api_key_enc: this.#keyring.seal(plain, binding) }).where('name', '=', p.name).execute();
+          counts.resealed++;
+        }
+      });
+    }
+    return counts;
+  }
+
   async isHealthy(): Promise<boolean> {
     try {
       await sql`select 1`.execute(this.#db);
@@ -101,9 +138,11 @@ export class SqlTenantStore implements TenantStore {
     await this.#onClose();
   }
 
-  /** Runs `listener`s for a tenant that changed elsewhere (NOTIFY from another instance). */
-  async notifyRemoteChange(tenantId: string): Promise<void> {
-    await this.#emit(tenantId);
+  /** Runs `listener`s for a tenant another instance changed (a NOTIFY payload); ignores this instance's own. */
+  async notifyRemoteChange(payload: string): Promise<void> {
+    const change = parseChangePayload(payload);
+    if (change === undefined || change.instance === this.instanceId) return;
+    await this.#emit(change.tenantId);
   }
 
   /** The tenant directory (ids, plans, versions): readable by every role, no tenant data. */
@@ -119,7 +158,7 @@ export class SqlTenantStore implements TenantStore {
       if (write) {
         await scoped.bumpVersion();
         // Delivered at commit, to every instance listening (none when the transaction rolls back).
-        if (this.kind === 'postgres') await sql`select pg_notify(${CHANGE_CHANNEL}, ${tenantId})`.execute(trx);
+        if (this.kind === 'postgres') await sql`select pg_notify(${CHANGE_CHANNEL}, ${`${this.instanceId} ${tenantId}`})`.execute(trx);
       }
       return value;
     });

@@ -53,6 +53,12 @@ export interface TenantStore {
   readonly sync: StoreSync;
   /** Applies the YAML `tenants:` (source `config`): creates/updates what YAML declares, removes config rows YAML no longer declares. Api rows stay. */
   applyConfig(config: GatewayConfig): Promise<void>;
+  /**
+   * Master-key rotation (`npm run db:rotate-master-key`): re-seals every stored provider key under
+   * WORKJET_MASTER_KEY, opening it with that key or WORKJET_MASTER_KEY_PREVIOUS. `unreadable`
+   * counts keys neither opens (left as they are).
+   */
+  resealProviderKeys(): Promise<{ resealed: number; current: number; unreadable: number }>;
   /** True while the database answers (for `/readyz`). */
   isHealthy(): Promise<boolean>;
   close(): Promise<void>;

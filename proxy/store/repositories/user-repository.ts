@@ -11,7 +11,7 @@ async function userRow(db: ScopedDb, id: string) {
 /** Users and roles of the scope's tenant. Escalation rules are the policy's; the store keeps ownership and consistency. */
 export function createUserRepository(run: ScopedRunner): UserRepository {
   return {
-    list: (scope) => run.read(scope, async (db) => (await db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute()).map(toUser)),
+    list: (scope) => run.read(scope, async (db) => (await db.selectFrom('users').selectAll().orderBy('id').execute()).map(toUser)),
     get: (scope, id) => run.read(scope, async (db) => toUser(found(await userRow(db, id), `user "${id}"`))),
     create: (scope, input) =>
       run.write(scope, async (db) => {
