@@ -22,6 +22,7 @@ import { createResponseDlpFilter } from '../dlp/response-dlp-filter.js';
 import { createAssistantStage } from '../pipeline/stages/assistant.js';
 import { createSkillStage } from '../pipeline/stages/skill.js';
 import { SkillCache } from '../skills/skill-cache.js';
+import type { TenantStore } from '../store/tenant-store.js';
 
 /**
  * The named chain of every route, in DESIGN.md's order. Adding a stage is adding a file and a
@@ -34,6 +35,8 @@ export function buildPipelines(input: {
   registry: TenantRegistry;
   sessions: SessionVerifier | undefined;
   services: GatewayServices;
+  /** Skills are read from it once per tenant and served from memory (skill-cache.ts). */
+  store: TenantStore;
 }): Record<RouteKind, Pipeline> {
   const { config, logger, metrics, registry, sessions, services } = input;
   const identify = createIdentifyStage({ registry, sessions });
@@ -45,7 +48,7 @@ export function buildPipelines(input: {
       createAssistantStage(),
       createParseStage({ registry, maxBodyBytes: config.server.maxBodyBytes }),
       createAuthorizeStage({ engine: services.policy, registry, logger }),
-      createSkillStage({ skills: new SkillCache(services.store) }),
+      createSkillStage({ skills: new SkillCache(input.store) }),
       createDlpStage({ registry, logger, onFinding: (tenant, f) => metrics.dlpFindings.inc({ tenant, detector: f.detector, action: f.action }) }),
       createLimitStage({ store: services.limits.rateLimits, registry, logger, failMode: config.redis?.failMode ?? 'closed', onFailureModeAllowed: () => metrics.failureModeAllowed.inc() }),
       createBudgetStage({

@@ -9,7 +9,6 @@ import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
 import { createLimitStores, type LimitStores } from '../limits/create-limit-stores.js';
 import { UpstreamPool } from '../providers/upstream-pool.js';
 import type { ReadinessCheck } from './ops-routes.js';
-import type { TenantStore } from '../store/tenant-store.js';
 
 /** The long-lived components one gateway instance owns; `close()` releases all of them. */
 export interface GatewayServices {
@@ -18,8 +17,6 @@ export interface GatewayServices {
   readonly limits: LimitStores;
   readonly pool: UpstreamPool;
   readonly readiness: readonly ReadinessCheck[];
-  /** Tenant data behind the admin API and skills (proxy/store); opened and closed by the gateway. */
-  readonly store: TenantStore;
   close(): Promise<void>;
 }
 
@@ -29,7 +26,6 @@ export async function buildServices(input: {
   logger: Logger;
   metrics: GatewayMetrics;
   registry: TenantRegistry;
-  store: TenantStore;
   repoRoot: string;
   watchPolicies: boolean;
 }): Promise<GatewayServices> {
@@ -69,7 +65,6 @@ export async function buildServices(input: {
     audit: auditLog,
     limits: limitStores,
     pool,
-    store: input.store,
     readiness: [
       { name: 'policy', check: () => policy.revision.length > 0 },
       { name: 'limits', check: () => limitStores.isHealthy() },

@@ -59,15 +59,17 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   }
   const sessions = createSessionVerifier(config.auth.jwt);
   try {
-    services = await buildServices({ config, logger, metrics, registry, store, repoRoot: options.repoRoot ?? process.cwd(), watchPolicies: options.watchPolicies ?? false });
+    services = await buildServices({ config, logger, metrics, registry, repoRoot: options.repoRoot ?? process.cwd(), watchPolicies: options.watchPolicies ?? false });
   } catch (err) {
     registry.close();
     await store.close();
     throw err;
   }
-  const pipelines = buildPipelines({ config, logger, metrics, registry, sessions, services });
-  const sideRouters = [createOpsRouter({ metrics, readiness: [...services.readiness, { name: 'store', check: () => store.isHealthy() }] })];
-  sideRouters.push(buildAdminRouter({ logger, registry, sessions, services, config, store }));
+  const pipelines = buildPipelines({ config, logger, metrics, registry, sessions, services, store });
+  const sideRouters = [
+    createOpsRouter({ metrics, readiness: [...services.readiness, { name: 'store', check: () => store.isHealthy() }] }),
+    buildAdminRouter({ logger, registry, sessions, services, config, store }),
+  ];
   const operator = createOperatorRouter({ token: config.operator?.token, tenants: store.operator, logger, maxBodyBytes: config.server.maxBodyBytes });
   if (operator) sideRouters.push(operator);
   const handler = createRequestHandler({
