@@ -30,6 +30,7 @@ const second = {
   ],
   apiKeys: [zed.entry, yan.entry],
   dlp: { detectors: {}, custom: [{ name: 'project_code', pattern: 'PRJ-[0-9]{6}', action: 'block' }] },
+  rateLimits: { perUser: { tokensPerMinute: 3000 } },
 };
 const gw = await startGateway(t, { ...demo, audit: {}, tenants: [...demo.tenants, second] });
 const call = (method: string, path: string, key: string, body?: unknown) => adminCall(gw.origin, method, path, key, body);
@@ -136,6 +137,27 @@ t.test('publishing runs DLP: a secret, or a detector with action block, is 400 d
   const listed = await call('GET', '/admin/v1/marketplace/skills?q=mailer', yan.key);
   t.equal(listed.body.data[0].systemPrompt, 'Sign as [REDACTED:email].');
   t.equal((await call('GET', `/admin/v1/skills/${withMail.body.id}`, DEMO_KEY)).body.systemPrompt, 'Sign as ops@example.com.');
+});
+
+t.test("the skill's prompt counts against tokens/min like the caller's own text; embeddings refuse the header", async (t) => {
+  const long = await call('POST', '/admin/v1/skills', zed.key, { name: 'Verbose', description: 'long', systemPrompt: 'Be thorough and precise. '.repeat(600) });
+  const ask = (headers: Record<string, string>) =>
+    fetch(`${gw.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${zed.key}`, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ model: 'fast', max_tokens: 50, messages: [{ role: 'user', content: 'short question' }] }),
+    });
+  t.equal((await ask({})).status, 200, 'the short question alone fits in 3000 tokens/min');
+  const refused = await ask({ 'x-workjet-skill': long.body.id });
+  t.equal(refused.status, 429, 'with a ~3600-token skill prompt it does not');
+  t.match(await refused.json(), { error: { code: 'rate_limit_exceeded' } });
+  const embed = await fetch(`${gw.baseURL}/embeddings`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${zed.key}`, 'content-type': 'application/json', 'x-workjet-skill': long.body.id },
+    body: JSON.stringify({ model: 'fast', input: 'vector' }),
+  });
+  t.match({ status: embed.status, body: await embed.json() }, { status: 400, body: { error: { code: 'invalid_request', param: 'x-workjet-skill' } } });
+  await call('DELETE', `/admin/v1/skills/${long.body.id}`, zed.key);
 });
 
 t.test('search (?q= over name and description) and paging', async (t) => {
