@@ -33,10 +33,13 @@ const upstreamSchema = z.strictObject({
 });
 
 const redisSchema = z.strictObject({
-  url: z.string().min(1),
+  /** One Redis node. Exactly one of `url` and `cluster` is set. */
+  url: z.string().min(1).optional(),
+  /** Seed nodes of a Redis Cluster (`redis://host:port` each); the client discovers the rest and follows MOVED/ASK. */
+  cluster: z.array(z.string().min(1)).min(1).optional(),
   failMode: z.enum(['closed', 'open']).default('closed'),
   commandTimeoutMs: positiveInt.default(1000),
-});
+}).refine((r) => (r.url === undefined) !== (r.cluster === undefined), { message: 'set exactly one of redis.url and redis.cluster' });
 
 const policySchema = z.strictObject({
   bundle: z.string().default('policies/build/bundle.tar.gz'),
