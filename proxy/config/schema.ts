@@ -41,6 +41,17 @@ const redisSchema = z.strictObject({
   commandTimeoutMs: positiveInt.default(1000),
 }).refine((r) => (r.url === undefined) !== (r.cluster === undefined), { message: 'set exactly one of redis.url and redis.cluster' });
 
+/** Overload protection (proxy/server/overload-guard.ts): past either cap a request gets 503 `overloaded` at once. */
+const overloadSchema = z.strictObject({
+  /** Model and admin requests in flight at once (streams count until they end). */
+  maxInFlightRequests: positiveInt.default(4096),
+  /** Mean event-loop delay over a sample interval above which new requests are refused; 0 turns the check off. */
+  maxEventLoopDelayMs: nonNegative.default(1000),
+  sampleIntervalMs: positiveInt.default(500),
+  /** The `retry-after` seconds sent with 503 `overloaded`. */
+  retryAfterSeconds: positiveInt.default(1),
+});
+
 const policySchema = z.strictObject({
   bundle: z.string().default('policies/build/bundle.tar.gz'),
   /** Re-read the bundle file when it changes. */
@@ -161,6 +172,7 @@ export const gatewayConfigSchema = z.strictObject({
   server: serverSchema.default({ host: '127.0.0.1', port: 8080, maxBodyBytes: 2 * 1024 * 1024 }),
   upstream: upstreamSchema.default({ connectTimeoutMs: 10_000, firstByteTimeoutMs: 120_000, idleTimeoutMs: 120_000, allowedBaseUrls: [] }),
   redis: redisSchema.optional(),
+  overload: overloadSchema.default({ maxInFlightRequests: 4096, maxEventLoopDelayMs: 1000, sampleIntervalMs: 500, retryAfterSeconds: 1 }),
   policy: policySchema.default({ bundle: 'policies/build/bundle.tar.gz', watchBundle: true, maxMemoryPages: 1024 }),
   audit: auditSchema.default({ sink: 'file', dir: './data', includeContent: false, durability: 'spool', onSpoolFailure: 'reject', groupCommitMs: 2 }),
   auth: z.strictObject({ jwt: jwtSchema.optional() }).default({}),

@@ -11,6 +11,7 @@ import { createOpsRouter } from './ops-routes.js';
 import { buildServices, type GatewayServices } from './build-services.js';
 import { buildPipelines } from './build-pipeline.js';
 import { buildAdminRouter } from './build-admin.js';
+import { createOverloadGuard } from './overload-guard.js';
 
 export interface GatewayOptions {
   readonly logger?: Logger;
@@ -54,7 +55,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // socket that never sent a request is not "idle" to Node and would hold close() open).
   let inFlight = 0;
   let onDrained: (() => void) | undefined;
+  const overload = createOverloadGuard(config.overload, metrics.registry);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+    if (!overload.admit(req, res)) return;
     inFlight++;
     res.once('close', () => {
       inFlight--;
@@ -94,6 +97,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       });
       server.closeAllConnections();
       await stopped;
+      overload.close();
       await services.close();
     },
   };
