@@ -4,8 +4,9 @@ import { ConfigError } from './config/config-error.js';
 import { createLogger } from './observability/logger.js';
 import { createGateway } from './server/gateway.js';
 import { DEMO_API_KEY } from './cli/demo-key.js';
+import { reloadConfigFile, watchConfigFile } from './server/config-reload.js';
 
-/** `npm start [-- --config FILE] [--watch-policies]`: load, validate, build, listen; SIGTERM drains. */
+/** `npm start [-- --config FILE] [--watch-policies] [--watch-config]`: load, validate, build, listen; SIGHUP reloads the config; SIGTERM drains. */
 async function main(argv: readonly string[]): Promise<void> {
   const path = resolveConfigPath(argv, process.env);
   let config;
@@ -34,10 +35,16 @@ async function main(argv: readonly string[]): Promise<void> {
     );
   }
 
+  // SIGHUP (and, opt-in, a change of the file) re-reads and validates the config, then swaps it in.
+  const reload = (trigger: string): void => void reloadConfigFile({ path, env: process.env, gateway, logger, trigger });
+  process.on('SIGHUP', () => reload('SIGHUP'));
+  const stopWatch = argv.includes('--watch-config') ? watchConfigFile(path, () => reload('file-watch')) : () => undefined;
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopWatch();
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();

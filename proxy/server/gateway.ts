@@ -12,6 +12,7 @@ import { buildServices, type GatewayServices } from './build-services.js';
 import { buildPipelines } from './build-pipeline.js';
 import { buildAdminRouter } from './build-admin.js';
 import { createOverloadGuard } from './overload-guard.js';
+import { restartOnlyChanges } from './config-reload.js';
 
 export interface GatewayOptions {
   readonly logger?: Logger;
@@ -27,6 +28,7 @@ export interface GatewayOptions {
 
 export interface Gateway {
   readonly server: Server;
+  /** The config in force (the latest one applied by reload()). */
   readonly config: GatewayConfig;
   readonly registry: TenantRegistry;
   readonly services: GatewayServices;
@@ -34,6 +36,12 @@ export interface Gateway {
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** Stops accepting, waits for in-flight requests, flushes audit, closes pools and stores. */
   close(): Promise<void>;
+  /**
+   * Applies an already validated config: tenants (swapped atomically in the registry) and the log
+   * level now; returns the changed sections that need a restart (server, redis, audit, policy…).
+   * Throws, changing nothing, if a tenant fails to build.
+   */
+  reload(config: GatewayConfig): { readonly restartRequired: readonly string[] };
 }
 
 /** Builds a gateway from a validated config: all expensive work (DLP compile, WASM load, tier resolution) happens here, once. */
@@ -66,12 +74,23 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     handler(req, res);
   });
   let closed = false;
+  let current = config;
 
   return {
     server,
-    config,
+    get config() {
+      return current;
+    },
     registry,
     services,
+    reload(next) {
+      registry.reload(next);
+      const restartRequired = restartOnlyChanges(current, next);
+      logger.level = next.logging.level;
+      // Sections that need a restart keep their running values; `config` reflects what is applied.
+      current = Object.freeze({ ...current, tenants: next.tenants, dedicatedTenant: next.dedicatedTenant, logging: next.logging });
+      return { restartRequired };
+    },
     listen(port = config.server.port, host = config.server.host) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
