@@ -6,7 +6,14 @@ import { createGateway } from './server/gateway.js';
 import { DEMO_API_KEY } from './cli/demo-key.js';
 import { reloadConfigFile, watchConfigFile } from './server/config-reload.js';
 
-/** `npm start [-- --config FILE] [--watch-policies] [--watch-config]`: load, validate, build, listen; SIGHUP reloads the config; SIGTERM drains. */
+/** `--host ADDR` overrides `server.host` (the container image listens on 0.0.0.0 with the demo config). */
+function hostFlag(argv: readonly string[]): string | undefined {
+  const i = argv.indexOf('--host');
+  const value = i >= 0 ? argv[i + 1] : undefined;
+  return value !== undefined && !value.startsWith('--') ? value : undefined;
+}
+
+/** `npm start [-- --config FILE] [--host ADDR] [--watch-policies] [--watch-config]`: load, validate, build, listen; SIGHUP reloads the config; SIGTERM drains. */
 async function main(argv: readonly string[]): Promise<void> {
   const path = resolveConfigPath(argv, process.env);
   let config;
@@ -21,7 +28,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const logger = createLogger({ level: config.logging.level });
   const gateway = await createGateway(config, { logger, watchPolicies: argv.includes('--watch-policies') });
-  const address = await gateway.listen();
+  const address = await gateway.listen(undefined, hostFlag(argv));
   const origin = `http://${address.address}:${address.port}`;
   logger.info({ config: path, url: origin, tenants: config.tenants.map((t) => t.id) }, 'workjet gateway listening');
 
