@@ -43,7 +43,11 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 
   // SIGHUP (and, opt-in, a change of the file) re-reads and validates the config, then swaps it in.
-  const reload = (trigger: string): void => void reloadConfigFile({ path, env: process.env, gateway, logger, trigger });
+  // One reload at a time, in order: a second SIGHUP during a reload runs after it.
+  let reloading: Promise<unknown> = Promise.resolve();
+  const reload = (trigger: string): void => {
+    reloading = reloading.then(() => reloadConfigFile({ path, env: process.env, gateway, logger, trigger }));
+  };
   process.on('SIGHUP', () => reload('SIGHUP'));
   const stopWatch = argv.includes('--watch-config') ? watchConfigFile(path, () => reload('file-watch')) : () => undefined;
 

@@ -25,13 +25,13 @@ export function restartOnlyChanges(current: GatewayConfig, next: GatewayConfig):
 
 /** What the reloader needs from the gateway. */
 export interface Reloadable {
-  reload(config: GatewayConfig): { readonly restartRequired: readonly string[] };
+  reload(config: GatewayConfig): Promise<{ readonly restartRequired: readonly string[] }>;
 }
 
 export type ReloadOutcome = { readonly ok: true; readonly restartRequired: readonly string[] } | { readonly ok: false; readonly issues: readonly { path: string; message: string }[] };
 
 /** Loads `path` and applies it to `gateway`; logs the outcome (each validation error on its own line, with its path). Never throws. */
-export function reloadConfigFile(options: { path: string; env: Env; gateway: Reloadable; logger: Logger; trigger: string }): ReloadOutcome {
+export async function reloadConfigFile(options: { path: string; env: Env; gateway: Reloadable; logger: Logger; trigger: string }): Promise<ReloadOutcome> {
   const { path, logger, trigger } = options;
   let config: GatewayConfig;
   try {
@@ -43,7 +43,7 @@ export function reloadConfigFile(options: { path: string; env: Env; gateway: Rel
     return { ok: false, issues };
   }
   try {
-    const { restartRequired } = options.gateway.reload(config);
+    const { restartRequired } = await options.gateway.reload(config);
     if (restartRequired.length > 0) logger.warn({ file: path, sections: restartRequired, trigger }, `config reloaded; changes to ${restartRequired.join(', ')} take effect after a restart`);
     else logger.info({ file: path, trigger }, 'config reloaded');
     return { ok: true, restartRequired };

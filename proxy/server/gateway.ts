@@ -41,7 +41,7 @@ export interface Gateway {
    * level now; returns the changed sections that need a restart (server, redis, audit, policy…).
    * Throws, changing nothing, if a tenant fails to build.
    */
-  reload(config: GatewayConfig): { readonly restartRequired: readonly string[] };
+  reload(config: GatewayConfig): Promise<{ readonly restartRequired: readonly string[] }>;
 }
 
 /** Builds a gateway from a validated config: all expensive work (DLP compile, WASM load, tier resolution) happens here, once. */
@@ -83,8 +83,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
     registry,
     services,
-    reload(next) {
-      registry.reload(next);
+    async reload(next) {
+      // Awaited: a store-backed registry applies the YAML to its store before it rebuilds.
+      await registry.reload(next);
       const restartRequired = restartOnlyChanges(current, next);
       logger.level = next.logging.level;
       // Sections that need a restart keep their running values; `config` reflects what is applied.

@@ -41,7 +41,7 @@ t.test('gateway.reload: a good config applies at once, and a stream in flight fi
 
   // key-1 revoked by removal, key-2 added, the `fast` tier renamed `smart`, email now blocked.
   const next = asFile([tenant(second.entry, { tiers: { smart: { provider: 'openai', model: 'gpt-4o-mini' } }, dlp: { detectors: { email: 'block' } } })]);
-  const outcome = gw.gateway.reload(next);
+  const outcome = await gw.gateway.reload(next);
   t.same(outcome.restartRequired, [], 'nothing needs a restart');
 
   const inFlight = await stream;
@@ -57,7 +57,7 @@ t.test('gateway.reload: a good config applies at once, and a stream in flight fi
   t.match(await blocked.text(), /dlp_blocked/);
   t.equal(gw.gateway.config.tenants[0]?.apiKeys[0]?.id, 'key-2', 'gateway.config is the applied config');
 
-  const portChange = gw.gateway.reload(asFile([tenant(second.entry, { tiers: { smart: { provider: 'openai', model: 'gpt-4o-mini' } } })], { server: { host: '127.0.0.1', port: 0, maxBodyBytes: 1024 } }));
+  const portChange = await gw.gateway.reload(asFile([tenant(second.entry, { tiers: { smart: { provider: 'openai', model: 'gpt-4o-mini' } } })], { server: { host: '127.0.0.1', port: 0, maxBodyBytes: 1024 } }));
   t.same(portChange.restartRequired, ['server'], 'a server change is reported as needing a restart');
   t.equal(gw.gateway.config.server.maxBodyBytes, 2 * 1024 * 1024, 'and is not applied');
 });
