@@ -69,7 +69,7 @@ t.test('a master killed mid-load: its tenants get 503 dependency_unavailable fas
   t.equal(down.status, 503, `acme refused while its master is down: ${down.body}`);
   t.match(down.body, /dependency_unavailable/);
   t.equal(down2.status, 503);
-  t.ok(Date.now() - downStarted < 3000, `answered in ${Date.now() - downStarted} ms (no hang)`);
+  t.ok(Date.now() - downStarted < 5000, `answered in ${Date.now() - downStarted} ms (no hang: the command timeout is 1 s)`);
   const others = await during;
   t.ok(others.every((r) => r.status === 200 || r.status === 503), `only 200 or 503 for ${otherId} during the kill`);
   const otherAfter = await chat(b.baseURL, otherTenant.key, { max_tokens: 10 }, () => 0);
