@@ -11,7 +11,7 @@ COPY --from=opa /opa /usr/local/bin/opa
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
-COPY scripts/ scripts/
+COPY scripts/policy-build.mjs scripts/ensure-opa.mjs scripts/
 COPY policies/ policies/
 RUN OPA_BIN=/usr/local/bin/opa node scripts/policy-build.mjs --force
 COPY proxy/ proxy/
@@ -34,8 +34,9 @@ RUN mkdir -p /app/data && chown -R node:node /app/data
 VOLUME ["/app/data"]
 USER node
 EXPOSE 8080
+# A config on another port sets WORKJET_HEALTH_URL (e.g. -e WORKJET_HEALTH_URL=http://127.0.0.1:9090/healthz).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch(process.env.WORKJET_HEALTH_URL||'http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["node", "dist/proxy/main.js"]
 # Listen on every interface inside the container, so `-p 8080:8080` reaches it.
 CMD ["--config", "config/gateway.yaml", "--host", "0.0.0.0"]

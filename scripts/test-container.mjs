@@ -116,7 +116,7 @@ try {
   const sizeMb = Math.round(inspect.Size / 1e6);
   log(`image size: ${sizeMb} MB; build time: ${buildSecs} s`);
   check(inspect.Config?.User === 'node', 'the image runs as the non-root user node', `User=${inspect.Config?.User}`);
-  check(Boolean(inspect.Config?.Healthcheck?.Test?.length), 'the image keeps its HEALTHCHECK');
+  check(Boolean((inspect.Healthcheck ?? inspect.Config?.Healthcheck)?.Test?.length), 'the image keeps its HEALTHCHECK');
 
   // --- 2. Redis and the gateway, as docker-compose.yml wires them (host network here) -----------
   const redisPort = await freePort();
@@ -151,7 +151,7 @@ try {
   chmodSync(join(confDir, 'gateway.yaml'), 0o644);
   const gwName = `wj-ct-gateway-${process.pid}`;
   containers.push(gwName);
-  podman(['run', '-d', '--network', 'host', '--name', gwName, '--read-only', '--volume', `${dataDir}:/app/data`, '--volume', `${confDir}:/etc/workjet:ro`, IMAGE, '--config', '/etc/workjet/gateway.yaml']);
+  podman(['run', '-d', '--network', 'host', '--name', gwName, '--read-only', '--env', `WORKJET_HEALTH_URL=http://127.0.0.1:${gwPort}/healthz`, '--volume', `${dataDir}:/app/data`, '--volume', `${confDir}:/etc/workjet:ro`, IMAGE, '--config', '/etc/workjet/gateway.yaml']);
 
   let healthy = false;
   const healthStarted = Date.now();
@@ -184,19 +184,30 @@ try {
   check(streamed.length > 0, 'the OpenAI SDK streams a completion', `${streamed.length} chars`);
 
   // --- 4. SIGTERM while requests are in flight: drain, flush the spool, lose no record ---------
-  const inFlight = Array.from({ length: 30 }, (_, i) =>
-    client.chat.completions
-      .create({ model: 'fast', stream: true, messages: [{ role: 'user', content: `drain ${i} ${'word '.repeat(50)}` }] })
-      .withResponse()
-      .then(async ({ data, response }) => {
-        for await (const _ of data) void _;
-        return response.headers.get('x-workjet-request-id');
-      })
-      .catch(() => null),
+  // 30 streams whose answers have started (headers in) when SIGTERM arrives; their bodies are read after it.
+  const started = await Promise.all(
+    Array.from({ length: 30 }, (_, i) =>
+      client.chat.completions
+        .create({ model: 'fast', stream: true, messages: [{ role: 'user', content: `drain ${i} ${'word '.repeat(50)}` }] })
+        .withResponse()
+        .catch(() => null),
+    ),
   );
-  await sleep(50);
-  const stop = podman(['stop', '-t', '30', gwName], { check: false });
-  const answered = (await Promise.all(inFlight)).filter(Boolean);
+  const stopping = new Promise((resolve) => setImmediate(() => resolve(podman(['stop', '-t', '30', gwName], { check: false }))));
+  const finished = await Promise.all(
+    started.map(async (s) => {
+      if (!s) return null;
+      try {
+        for await (const _ of s.data) void _;
+        return s.response.headers.get('x-workjet-request-id');
+      } catch {
+        return null;
+      }
+    }),
+  );
+  const stop = await stopping;
+  const answered = finished.filter(Boolean);
+  check(answered.length === 30, 'the 30 streams in flight at SIGTERM all complete', `${answered.length} of 30`);
   ids.push(...answered);
   const state = JSON.parse(podman(['inspect', gwName]).stdout)[0].State;
   check(stop.status === 0 && state.ExitCode === 0, 'SIGTERM stops the gateway cleanly (exit 0)', `exit ${state.ExitCode}`);
@@ -216,9 +227,9 @@ try {
 
   // --- 5. the CLIs from compiled JavaScript (the image has no tsx) -----------------------------
   const cfg = podman(['run', '--rm', '--read-only', '--network', 'none', '--entrypoint', 'npm', IMAGE, 'run', '--silent', 'config:check', '--', '--config', 'config/gateway.yaml'], { check: false });
-  check(cfg.status === 0, 'npm run config:check runs inside the image', (cfg.stdout + cfg.stderr).trim().split('\n').pop());
+  check(cfg.status === 0, 'npm run config:check runs inside the image', cfg.stdout.trim().split('\n').pop());
   const keys = podman(['run', '--rm', '--read-only', '--network', 'none', '--entrypoint', 'npm', IMAGE, 'run', '--silent', 'keys', '--', 'hash', DEMO_KEY], { check: false });
-  check(keys.status === 0 && keys.stdout.trim() === demoHash, 'npm run keys runs inside the image (hash of the demo key)', (keys.stdout + keys.stderr).trim().split('\n')[0]);
+  check(keys.status === 0 && keys.stdout.trim() === demoHash, 'npm run keys runs inside the image (hash of the demo key)', keys.stdout.trim());
 
   // --- 6. the default command listens on every interface --------------------------------------
   const defName = `wj-ct-default-${process.pid}`;
@@ -229,7 +240,10 @@ try {
     s.listen(8080, '0.0.0.0', () => s.close(() => resolve(true)));
   });
   if (portFree) {
-    podman(['run', '-d', '--network', 'host', '--read-only', '--tmpfs', '/app/data:uid=1000', '--name', defName, IMAGE]);
+    const defData = join(work, 'default-data');
+    mkdirSync(defData);
+    chmodSync(defData, 0o777);
+    podman(['run', '-d', '--network', 'host', '--read-only', '--volume', `${defData}:/app/data`, '--name', defName, IMAGE]);
     let url = '';
     for (const end = Date.now() + 30_000; Date.now() < end && !url; await sleep(300)) {
       url = /"url":"(http:[^"]+)"/.exec(podman(['logs', defName], { check: false }).stdout)?.[1] ?? '';
