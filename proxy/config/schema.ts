@@ -33,9 +33,23 @@ const upstreamSchema = z.strictObject({
 });
 
 const redisSchema = z.strictObject({
-  url: z.string().min(1),
+  /** One Redis node. Exactly one of `url` and `cluster` is set. */
+  url: z.string().min(1).optional(),
+  /** Seed nodes of a Redis Cluster (`redis://host:port` each); the client discovers the rest and follows MOVED/ASK. */
+  cluster: z.array(z.string().min(1)).min(1).optional(),
   failMode: z.enum(['closed', 'open']).default('closed'),
   commandTimeoutMs: positiveInt.default(1000),
+}).refine((r) => (r.url === undefined) !== (r.cluster === undefined), { message: 'set exactly one of redis.url and redis.cluster' });
+
+/** Overload protection (proxy/server/overload-guard.ts): past either cap a request gets 503 `overloaded` at once. */
+const overloadSchema = z.strictObject({
+  /** Model and admin requests in flight at once (streams count until they end). */
+  maxInFlightRequests: positiveInt.default(4096),
+  /** Mean event-loop delay over a sample interval above which new requests are refused; 0 turns the check off. */
+  maxEventLoopDelayMs: nonNegative.default(1000),
+  sampleIntervalMs: positiveInt.default(500),
+  /** The `retry-after` seconds sent with 503 `overloaded`. */
+  retryAfterSeconds: positiveInt.default(1),
 });
 
 const storeSchema = z.discriminatedUnion('kind', [
@@ -178,6 +192,7 @@ export const gatewayConfigSchema = z.strictObject({
   redis: redisSchema.optional(),
   /** Tenant data: embedded SQLite (default) or PostgreSQL shared by several instances. */
   store: storeSchema.default({ kind: 'sqlite' }),
+  overload: overloadSchema.default({ maxInFlightRequests: 4096, maxEventLoopDelayMs: 1000, sampleIntervalMs: 500, retryAfterSeconds: 1 }),
   policy: policySchema.default({ bundle: 'policies/build/bundle.tar.gz', watchBundle: true, maxMemoryPages: 1024 }),
   audit: auditSchema.default({ sink: 'file', dir: './data', includeContent: false, durability: 'spool', onSpoolFailure: 'reject', groupCommitMs: 2 }),
   auth: z.strictObject({ jwt: jwtSchema.optional() }).default({}),

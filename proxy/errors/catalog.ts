@@ -31,6 +31,7 @@ export const ERROR_CATALOG = {
   upstream_error: { status: 502, openaiType: 'server_error', anthropicType: 'api_error' },
   dependency_unavailable: { status: 503, openaiType: 'server_error', anthropicType: 'api_error' },
   audit_unavailable: { status: 503, openaiType: 'server_error', anthropicType: 'api_error' },
+  overloaded: { status: 503, openaiType: 'server_error', anthropicType: 'overloaded_error' },
   upstream_timeout: { status: 504, openaiType: 'server_error', anthropicType: 'timeout_error' },
 } as const satisfies Record<string, CatalogEntry>;
 

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { TenantScope } from '../identity/tenant-scope.js';
 import { microToUsd } from './cost.js';
 import { utcMonth, type Clock } from './month.js';
-import { LuaScripts } from './redis-connection.js';
+import { LuaScripts, type RedisClient } from './redis-connection.js';
 import { spendKeys } from './redis-keys.js';
 import { READ_LUA, RENEW_LUA, RESERVE_LUA, SETTLE_LUA } from './spend-ledger-lua.js';
 import type { BudgetAlert, ChargeOutcome, ChargeRequest, MonthSpend, ReserveOutcome, ReserveRequest, Reservation, SpendLedger } from './spend-ledger.js';
@@ -23,14 +22,14 @@ const CLOCK_SYNC_MS = 30_000;
  * the Redis server's clock, not a skewed host's.
  */
 export class RedisSpendLedger implements SpendLedger {
-  readonly #client: Redis;
+  readonly #client: RedisClient;
   readonly #scripts: LuaScripts<'wjSpendReserve' | 'wjSpendRenew' | 'wjSpendSettle' | 'wjSpendRead'>;
   readonly #clock: Clock;
   readonly #sync: NodeJS.Timeout | undefined;
   readonly #onReady: (() => void) | undefined;
   #offsetMs = 0;
 
-  constructor(client: Redis, options: { clock?: Clock } = {}) {
+  constructor(client: RedisClient, options: { clock?: Clock } = {}) {
     this.#client = client;
     this.#scripts = new LuaScripts(client, { wjSpendReserve: RESERVE_LUA, wjSpendRenew: RENEW_LUA, wjSpendSettle: SETTLE_LUA, wjSpendRead: READ_LUA });
     if (options.clock) {

@@ -14,6 +14,8 @@ import { buildAdminRouter } from './build-admin.js';
 import { createOperatorRouter } from '../admin/operator-routes.js';
 import { openTenantStore, type StoreEnv } from '../store/open-store.js';
 import type { TenantStore } from '../store/tenant-store.js';
+import { createOverloadGuard } from './overload-guard.js';
+import { restartOnlyChanges } from './config-reload.js';
 
 export interface GatewayOptions {
   readonly logger?: Logger;
@@ -33,6 +35,7 @@ export interface GatewayOptions {
 
 export interface Gateway {
   readonly server: Server;
+  /** The config in force (the latest one applied by reload()). */
   readonly config: GatewayConfig;
   readonly registry: TenantRegistry;
   /** The tenant data store (the admin API's only way to tenant data). */
@@ -42,6 +45,12 @@ export interface Gateway {
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** Stops accepting, waits for in-flight requests, flushes audit, closes pools and stores. */
   close(): Promise<void>;
+  /**
+   * Applies an already validated config: tenants (swapped atomically in the registry) and the log
+   * level now; returns the changed sections that need a restart (server, redis, audit, policy…).
+   * Throws, changing nothing, if a tenant fails to build.
+   */
+  reload(config: GatewayConfig): Promise<{ readonly restartRequired: readonly string[] }>;
 }
 
 /** Builds a gateway from a validated config: all expensive work (DLP compile, WASM load, tier resolution) happens here, once. */
@@ -82,7 +91,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // socket that never sent a request is not "idle" to Node and would hold close() open).
   let inFlight = 0;
   let onDrained: (() => void) | undefined;
+  const overload = createOverloadGuard(config.overload, metrics.registry);
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+    if (!overload.admit(req, res)) return;
     inFlight++;
     res.once('close', () => {
       inFlight--;
@@ -91,13 +102,25 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     handler(req, res);
   });
   let closed = false;
+  let current = config;
 
   return {
     server,
-    config,
+    get config() {
+      return current;
+    },
     registry,
     store,
     services,
+    async reload(next) {
+      // Awaited: a store-backed registry applies the YAML to its store before it rebuilds.
+      await registry.reload(next);
+      const restartRequired = restartOnlyChanges(current, next);
+      logger.level = next.logging.level;
+      // Sections that need a restart keep their running values; `config` reflects what is applied.
+      current = Object.freeze({ ...current, tenants: next.tenants, dedicatedTenant: next.dedicatedTenant, logging: next.logging });
+      return { restartRequired };
+    },
     listen(port = config.server.port, host = config.server.host) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -123,6 +146,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       });
       server.closeAllConnections();
       await stopped;
+      overload.close();
       await services.close();
       registry.close();
       await store.close();
