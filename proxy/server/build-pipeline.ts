@@ -38,7 +38,7 @@ export function buildPipelines(input: {
   const model: Pipeline = {
     stages: [
       identify,
-      createParseStage({ registry, maxBodyBytes: config.server.maxBodyBytes }),
+      createParseStage({ registry, maxBodyBytes: config.server.maxBodyBytes, maxJsonDepth: config.server.maxJsonDepth }),
       createAuthorizeStage({ engine: services.policy, registry, logger }),
       createDlpStage({ registry, logger, onFinding: (tenant, f) => metrics.dlpFindings.inc({ tenant, detector: f.detector, action: f.action }) }),
       createLimitStage({ store: services.limits.rateLimits, registry, logger, failMode: config.redis?.failMode ?? 'closed', onFailureModeAllowed: () => metrics.failureModeAllowed.inc() }),
