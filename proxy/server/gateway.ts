@@ -11,6 +11,7 @@ import { createOpsRouter } from './ops-routes.js';
 import { buildServices, type GatewayServices } from './build-services.js';
 import { buildPipelines } from './build-pipeline.js';
 import { buildAdminRouter } from './build-admin.js';
+import { guardConnections, serverTimeoutOptions } from './connection-guard.js';
 
 export interface GatewayOptions {
   readonly logger?: Logger;
@@ -54,7 +55,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // socket that never sent a request is not "idle" to Node and would hold close() open).
   let inFlight = 0;
   let onDrained: (() => void) | undefined;
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+  const server = createServer(serverTimeoutOptions(config.server), (req, res) => {
     inFlight++;
     res.once('close', () => {
       inFlight--;
@@ -62,6 +63,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     });
     handler(req, res);
   });
+  guardConnections(server, config.server, { registry: metrics.registry, logger });
   let closed = false;
 
   return {
