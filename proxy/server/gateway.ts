@@ -47,7 +47,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const admin = buildAdminRouter({ logger, registry, sessions, services });
   const handler = createRequestHandler({
     pipelines,
-    sideRouters: [createOpsRouter({ metrics, readiness: services.readiness }), admin],
+    sideRouters: [createOpsRouter({ metrics, readiness: services.readiness, metricsToken: config.ops.metricsToken }), admin],
     logger,
     metrics,
   });
