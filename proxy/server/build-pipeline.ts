@@ -10,6 +10,7 @@ import { createIdentifyStage } from '../pipeline/stages/identify.js';
 import { createParseStage } from '../pipeline/stages/parse.js';
 import { createAuthorizeStage } from '../pipeline/stages/authorize.js';
 import { createDlpStage } from '../pipeline/stages/dlp.js';
+import { sharedScanPool } from '../dlp/scan-pool.js';
 import { createLimitStage } from '../pipeline/stages/limit.js';
 import { createBudgetStage } from '../pipeline/stages/budget.js';
 import { createRouteStage } from '../pipeline/stages/route.js';
@@ -40,7 +41,26 @@ export function buildPipelines(input: {
       identify,
       createParseStage({ registry, maxBodyBytes: config.server.maxBodyBytes, maxJsonDepth: config.server.maxJsonDepth }),
       createAuthorizeStage({ engine: services.policy, registry, logger }),
-      createDlpStage({ registry, logger, onFinding: (tenant, f) => metrics.dlpFindings.inc({ tenant, detector: f.detector, action: f.action }) }),
+      createDlpStage({
+        registry,
+        logger,
+        onFinding: (tenant, f) => metrics.dlpFindings.inc({ tenant, detector: f.detector, action: f.action }),
+        ...(config.server.dlpWorkers === 0
+          ? {}
+          : {
+              offload: {
+                minBytes: config.server.dlpOffloadBytes,
+                // A broken worker must not fail requests: scan on the event loop instead (and say so).
+                scan: (dlp, route, body) =>
+                  sharedScanPool(config.server.dlpWorkers)
+                    .scan(dlp, route, body)
+                    .catch((err: unknown) => {
+                      logger.warn({ err }, 'DLP scan worker failed; scanning on the event loop');
+                      return dlp.scanRequest(route, body);
+                    }),
+              },
+            }),
+      }),
       createLimitStage({ store: services.limits.rateLimits, registry, logger, failMode: config.redis?.failMode ?? 'closed', onFailureModeAllowed: () => metrics.failureModeAllowed.inc() }),
       createBudgetStage({
         ledger: services.limits.ledger,
