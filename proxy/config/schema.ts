@@ -35,7 +35,7 @@ const serverSchema = z.strictObject({
   /** Open connections at most per client address (the socket's, not X-Forwarded-For); over it → 503 and close. */
   maxConnectionsPerClient: positiveInt.default(256),
   /** DLP scan worker threads for large request bodies; 0 scans every body on the event loop. */
-  dlpWorkers: z.number().int().min(0).max(16).default(2),
+  dlpWorkers: z.number().int().min(0).max(16).default(1),
   /** Request bodies of at least this many bytes are DLP-scanned on a worker thread. */
   dlpOffloadBytes: positiveInt.default(64 * 1024),
 });
@@ -196,7 +196,7 @@ export const gatewayConfigSchema = z.strictObject({
     keepAliveTimeoutMs: 65_000,
     maxConnections: 1024,
     maxConnectionsPerClient: 256,
-    dlpWorkers: 2,
+    dlpWorkers: 1,
     dlpOffloadBytes: 64 * 1024,
   }),
   upstream: upstreamSchema.default({ connectTimeoutMs: 10_000, firstByteTimeoutMs: 120_000, idleTimeoutMs: 120_000, allowedBaseUrls: [] }),

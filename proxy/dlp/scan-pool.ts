@@ -27,8 +27,18 @@ interface Slot {
 
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(FROM_SOURCE ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
-// Run from TypeScript sources (tests, `tsx`), the worker needs the tsx loader too.
-const WORKER_EXEC_ARGV = FROM_SOURCE && !process.execArgv.some((arg) => arg.includes('tsx')) ? [...process.execArgv, '--import', 'tsx'] : process.execArgv;
+
+/**
+ * Run from TypeScript sources (tests, `tsx`), the worker registers tsx itself before loading its
+ * module: on Node 20 a worker does not inherit the parent's loader hooks.
+ */
+function startWorker(): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(bootstrap, { eval: true });
+}
+
 const fingerprints = new WeakMap<TenantDlp, string>();
 
 function fingerprintOf(dlp: TenantDlp): string {
@@ -99,7 +109,7 @@ export class ScanPool {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(WORKER_URL, { execArgv: WORKER_EXEC_ARGV });
+    const worker = startWorker();
     const slot: Slot = { worker, current: undefined };
     worker.unref();
     worker.on('message', (reply: ScanReply) => {

@@ -69,7 +69,7 @@ t.test('defaults are applied and the result is deeply frozen', async (t) => {
     keepAliveTimeoutMs: 65_000,
     maxConnections: 1024,
     maxConnectionsPerClient: 256,
-    dlpWorkers: 2,
+    dlpWorkers: 1,
     dlpOffloadBytes: 65536,
   });
   t.equal(config.audit.sink, 'file');
