@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { RouteKind } from '../pipeline/types.js';
 import type { RequestScan, TenantDlp } from './tenant-dlp.js';
-import type { ScanJob, ScanReply } from './scan-worker.js';
+import type { ScanJob, ScanReply, ScanRoute } from './scan-worker.js';
 
 /**
  * DLP scans of large request bodies on worker threads. Hostile but linear input costs ~1 s of
@@ -65,7 +64,7 @@ export class ScanPool {
   }
 
   /** Scans `body` with `dlp` on a worker; the same answer as `dlp.scanRequest(route, body)`. */
-  scan(dlp: TenantDlp, route: RouteKind, body: Readonly<Record<string, unknown>>): Promise<RequestScan> {
+  scan(dlp: TenantDlp, route: ScanRoute, body: Readonly<Record<string, unknown>>): Promise<RequestScan> {
     return new Promise((resolve, reject) => {
       const job: ScanJob = { id: this.#nextId++, tenantId: dlp.tenantId, fingerprint: fingerprintOf(dlp), config: dlp.config, route, body: body as Record<string, unknown> };
       let queue = this.#queues.get(job.tenantId);

@@ -1,7 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import type { DlpConfig } from '../config/schema.js';
-import type { RouteKind } from '../pipeline/types.js';
 import { compileTenantDlp, type RequestScan, type TenantDlp } from './tenant-dlp.js';
+
+/** The route kinds a request scan knows (the dlp library's view, without importing the pipeline). */
+export type ScanRoute = Parameters<TenantDlp['scanRequest']>[0];
 
 /**
  * A DLP scan worker (see scan-pool.ts): compiles each tenant's detectors once per settings
@@ -14,7 +16,7 @@ export interface ScanJob {
   readonly tenantId: string;
   readonly fingerprint: string;
   readonly config: DlpConfig;
-  readonly route: RouteKind;
+  readonly route: ScanRoute;
   readonly body: Record<string, unknown>;
 }
 

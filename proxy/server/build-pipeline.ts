@@ -81,6 +81,7 @@ export function buildPipelines(input: {
         upstream: config.upstream,
         captureContent: config.audit.includeContent,
         responseFilter: createResponseDlpFilter(registry),
+        maxJsonDepth: config.server.maxJsonDepth,
       }),
     ],
     finals: [settle, audit],

@@ -11,6 +11,7 @@ import { adapterFor } from '../../providers/adapter-for.js';
 import { mapUpstreamError, type UpstreamPool } from '../../providers/upstream-pool.js';
 import { clientGone, relayStream } from '../../providers/stream-relay.js';
 import { isObject, tryParseJson } from '../../providers/json-fields.js';
+import { DEFAULT_MAX_JSON_DEPTH, exceedsJsonDepth } from '../../json/nesting-depth.js';
 import { plainUpstreamRequestId, renderUpstreamError, scrubSecrets, upstreamErrorFields, upstreamSecrets } from '../../providers/upstream-answer.js';
 import type { SseTransform } from '../../providers/sse-types.js';
 import {
@@ -30,6 +31,8 @@ export interface ForwardDeps {
   readonly captureContent?: boolean;
   /** Tenant-wide response scanning (response DLP), wired by the server. */
   readonly responseFilter?: ResponseFilter;
+  /** `server.maxJsonDepth`, applied to provider JSON too: the response walkers are bounded by it. */
+  readonly maxJsonDepth?: number;
 }
 
 /** A failure the next attempt may cure, or `undefined` when the response is handled. */
@@ -120,6 +123,9 @@ async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, respons
  */
 async function handleJson(ctx: RequestContext, deps: ForwardDeps, adapter: ProviderAdapter, response: Dispatcher.ResponseData, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
   const received = (await readAll(response.body)).toString('utf8');
+  if (exceedsJsonDepth(received, deps.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH)) {
+    return new GatewayError('upstream_error', `Provider '${ctx.upstream?.provider ?? ''}' answered JSON nested deeper than the gateway accepts.`);
+  }
   let parsed = tryParseJson(received);
   if (!isObject(parsed)) {
     return new GatewayError('upstream_error', `Provider '${ctx.upstream?.provider ?? ''}' answered HTTP ${response.statusCode} with a body that is not a JSON object.`);
