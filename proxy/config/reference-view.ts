@@ -35,7 +35,7 @@ const tenantView = z.object({
 
 export const referenceViewSchema = z.object({
   upstream: z.object({ allowedBaseUrls: list(z.string()) }).optional().catch(undefined),
-  auth: z.object({ jwt: z.object({ secret: text, jwksFile: present }).optional().catch(undefined) }).optional().catch(undefined),
+  auth: z.object({ jwt: z.object({ secret: text, jwksFile: present, jwksUrl: present }).optional().catch(undefined) }).optional().catch(undefined),
   audit: z.object({ sink: text, s3: present }).optional().catch(undefined),
   dedicatedTenant: text,
   pricing: dict(z.unknown()),

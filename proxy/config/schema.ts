@@ -22,6 +22,22 @@ const serverSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
   maxBodyBytes: positiveInt.default(2 * 1024 * 1024),
+  /** Deepest nesting of objects/arrays a JSON body may have; deeper → 400 `invalid_request` before parsing. */
+  maxJsonDepth: positiveInt.max(1000).default(64),
+  /** Time a client has to send the complete request headers (also bounds a new connection that sends nothing) → 408 and close. */
+  headersTimeoutMs: positiveInt.default(10_000),
+  /** Time a client has to send the whole request, headers and body → 408 and close. */
+  requestTimeoutMs: positiveInt.default(60_000),
+  /** How long an idle keep-alive connection stays open after a response (above common load balancers' 60 s). */
+  keepAliveTimeoutMs: positiveInt.default(65_000),
+  /** Open client connections at most; over it a new connection gets 503 and is closed. */
+  maxConnections: positiveInt.default(1024),
+  /** Open connections at most per client address (the socket's, not X-Forwarded-For); over it → 503 and close. */
+  maxConnectionsPerClient: positiveInt.default(256),
+  /** DLP scan worker threads for large request bodies; 0 scans every body on the event loop. */
+  dlpWorkers: z.number().int().min(0).max(16).default(1),
+  /** Request bodies of at least this many bytes are DLP-scanned on a worker thread. */
+  dlpOffloadBytes: positiveInt.default(64 * 1024),
 });
 
 const upstreamSchema = z.strictObject({
@@ -107,6 +123,21 @@ const jwtSchema = z.strictObject({
   jwksFile: z.string().optional(),
   issuer: z.string().optional(),
   audience: z.string().optional(),
+  /** JWKS URL for asymmetric tokens (fetched on first use, cached, refetched on an unknown `kid`). */
+  jwksUrl: z.string().url().optional(),
+  /** How long a fetched JWKS is used before it is fetched again. */
+  jwksCacheMaxAgeMs: positiveInt.default(600_000),
+  /** A JWKS fetch slower than this fails (the token is refused). */
+  jwksTimeoutMs: positiveInt.default(5_000),
+  /** Longest accepted token lifetime, `exp - iat` (or `exp - now` without `iat`). `exp` is always required. */
+  maxLifetimeSeconds: positiveInt.default(86_400),
+  /** Clock skew tolerated on `exp`, `nbf` and `iat`. */
+  clockSkewSeconds: z.number().int().min(0).max(300).default(30),
+});
+
+const opsSchema = z.strictObject({
+  /** When set, `GET /metrics` needs `Authorization: Bearer <token>` (use `${ENV}`); unset, it is open as before. */
+  metricsToken: z.string().min(16).optional(),
 });
 
 const priceSchema = z.strictObject({ input: nonNegative, output: nonNegative });
@@ -187,7 +218,19 @@ const tenantSchema = z.strictObject({
 });
 
 export const gatewayConfigSchema = z.strictObject({
-  server: serverSchema.default({ host: '127.0.0.1', port: 8080, maxBodyBytes: 2 * 1024 * 1024 }),
+  server: serverSchema.default({
+    host: '127.0.0.1',
+    port: 8080,
+    maxBodyBytes: 2 * 1024 * 1024,
+    maxJsonDepth: 64,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 60_000,
+    keepAliveTimeoutMs: 65_000,
+    maxConnections: 1024,
+    maxConnectionsPerClient: 256,
+    dlpWorkers: 1,
+    dlpOffloadBytes: 64 * 1024,
+  }),
   upstream: upstreamSchema.default({ connectTimeoutMs: 10_000, firstByteTimeoutMs: 120_000, idleTimeoutMs: 120_000, allowedBaseUrls: [] }),
   redis: redisSchema.optional(),
   /** Tenant data: embedded SQLite (default) or PostgreSQL shared by several instances. */
@@ -196,6 +239,7 @@ export const gatewayConfigSchema = z.strictObject({
   policy: policySchema.default({ bundle: 'policies/build/bundle.tar.gz', watchBundle: true, maxMemoryPages: 1024 }),
   audit: auditSchema.default({ sink: 'file', dir: './data', includeContent: false, durability: 'spool', onSpoolFailure: 'reject', groupCommitMs: 2 }),
   auth: z.strictObject({ jwt: jwtSchema.optional() }).default({}),
+  ops: opsSchema.default({}),
   logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
   /** The operator's door (`/operator/v1/tenants`): off unless `token` is set (use `${ENV}`). */
   operator: z.strictObject({ token: z.string().optional() }).optional(),

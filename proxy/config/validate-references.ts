@@ -24,7 +24,7 @@ export function validateReferences(raw: unknown): ConfigIssue[] {
   });
 
   const jwt = config.auth?.jwt;
-  if (jwt !== undefined && jwt.secret === undefined && jwt.jwksFile == null) add('auth.jwt', 'needs secret or jwksFile');
+  if (jwt !== undefined && jwt.secret === undefined && jwt.jwksFile == null && jwt.jwksUrl == null) add('auth.jwt', 'needs secret, jwksFile or jwksUrl');
   // HS256 with a short secret is brute-forceable offline from any one token.
   if (jwt?.secret !== undefined && jwt.secret.length < 32) add('auth.jwt.secret', 'must be at least 32 characters');
   if (config.audit?.sink === 's3' && config.audit.s3 == null) add('audit.s3', 'required when audit.sink is s3');

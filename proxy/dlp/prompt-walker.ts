@@ -38,17 +38,36 @@ function stringOrBlocks(out: PromptPart[], path: readonly PathSegment[], value: 
   else if (Array.isArray(value)) textBlocks(out, path, value);
 }
 
-/** Every string leaf of a JSON value (Anthropic tool_use input), with its key as context. Iterative: depth is attacker-chosen. */
+/** A path as a parent-linked list: extending it is O(1), so a walk is linear in the nodes visited. */
+interface PathNode {
+  readonly parent: PathNode | undefined;
+  readonly segment: PathSegment;
+}
+
+function materialize(root: readonly PathSegment[], node: PathNode | undefined): PathSegment[] {
+  const tail: PathSegment[] = [];
+  for (let n = node; n !== undefined; n = n.parent) tail.push(n.segment);
+  return [...root, ...tail.reverse()];
+}
+
+/**
+ * Every string leaf of a JSON value (Anthropic tool_use input), with its key as context.
+ * Iterative, and paths are built only for leaves: depth is attacker-chosen, and copying the path
+ * at every level made the walk quadratic (a 40,000-deep input took seconds of event loop).
+ */
 function stringLeaves(out: PromptPart[], root: readonly PathSegment[], value: unknown): void {
-  const stack: { path: readonly PathSegment[]; value: unknown; key: string | undefined }[] = [{ path: root, value, key: undefined }];
+  const stack: { node: PathNode | undefined; value: unknown; key: string | undefined }[] = [{ node: undefined, value, key: undefined }];
   while (stack.length > 0) {
     const item = stack.pop() as (typeof stack)[number];
     if (typeof item.value === 'string') {
-      out.push(item.key === undefined ? { path: item.path, text: item.value } : { path: item.path, text: item.value, context: `${item.key}: ` });
+      const path = materialize(root, item.node);
+      out.push(item.key === undefined ? { path, text: item.value } : { path, text: item.value, context: `${item.key}: ` });
     } else if (Array.isArray(item.value)) {
-      item.value.forEach((v, i) => stack.push({ path: [...item.path, i], value: v, key: item.key }));
+      const parent = item.node;
+      item.value.forEach((v, i) => stack.push({ node: { parent, segment: i }, value: v, key: item.key }));
     } else if (isObject(item.value)) {
-      for (const [k, v] of Object.entries(item.value)) stack.push({ path: [...item.path, k], value: v, key: k });
+      const parent = item.node;
+      for (const [k, v] of Object.entries(item.value)) stack.push({ node: { parent, segment: k }, value: v, key: k });
     }
   }
 }

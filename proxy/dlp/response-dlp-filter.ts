@@ -5,6 +5,7 @@ import type { SseTransform } from '../providers/sse-types.js';
 import type { TenantScope } from '../identity/tenant-scope.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { createResponseDlpTransform, redactResponseBody } from './response-filter.js';
+import { ResponseBlocked, ResponseChannels } from './response-channels.js';
 import type { TenantDlp } from './tenant-dlp.js';
 
 /** What response DLP needs from the tenant registry. */
@@ -60,6 +61,20 @@ export function createResponseDlpFilter(registry: ResponseDlpTenantSource): Resp
       if (result.findings.length > 0) setResponseFindings(ctx, result.findings);
       if (result.blockedBy.length > 0) throw blockedError(result.blockedBy);
       return result.body === parsed ? body : JSON.stringify(result.body);
+    },
+    filterText(ctx: RequestContext, text: string): string {
+      const dlp = tenantDlp(registry, ctx);
+      if (!dlp) return text;
+      const channels = new ResponseChannels(dlp);
+      try {
+        const out = channels.redactPart({ path: [], text });
+        const findings = channels.findings();
+        if (findings.length > 0) setResponseFindings(ctx, findings);
+        return out;
+      } catch (err) {
+        if (err instanceof ResponseBlocked) throw blockedError(err.detectors);
+        throw err;
+      }
     },
   };
 }

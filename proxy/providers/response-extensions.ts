@@ -50,4 +50,6 @@ export function responseBodyFilters(ctx: RequestContext): readonly ResponseBodyF
 export interface ResponseFilter {
   streamTransform(ctx: RequestContext): SseTransform | undefined;
   filterBody(ctx: RequestContext, body: string): string;
+  /** Redacts (or refuses) a plain text of the answer, e.g. a provider's error message. */
+  filterText?(ctx: RequestContext, text: string): string;
 }

@@ -11,6 +11,7 @@ import { createIdentifyStage } from '../pipeline/stages/identify.js';
 import { createParseStage } from '../pipeline/stages/parse.js';
 import { createAuthorizeStage } from '../pipeline/stages/authorize.js';
 import { createDlpStage } from '../pipeline/stages/dlp.js';
+import { sharedScanPool } from '../dlp/scan-pool.js';
 import { createLimitStage } from '../pipeline/stages/limit.js';
 import { createBudgetStage } from '../pipeline/stages/budget.js';
 import { createRouteStage } from '../pipeline/stages/route.js';
@@ -46,10 +47,29 @@ export function buildPipelines(input: {
     stages: [
       identify,
       createAssistantStage(),
-      createParseStage({ registry, maxBodyBytes: config.server.maxBodyBytes }),
+      createParseStage({ registry, maxBodyBytes: config.server.maxBodyBytes, maxJsonDepth: config.server.maxJsonDepth }),
       createAuthorizeStage({ engine: services.policy, registry, logger }),
       createSkillStage({ skills: new SkillCache(input.store) }),
-      createDlpStage({ registry, logger, onFinding: (tenant, f) => metrics.dlpFindings.inc({ tenant, detector: f.detector, action: f.action }) }),
+      createDlpStage({
+        registry,
+        logger,
+        onFinding: (tenant, f) => metrics.dlpFindings.inc({ tenant, detector: f.detector, action: f.action }),
+        ...(config.server.dlpWorkers === 0
+          ? {}
+          : {
+              offload: {
+                minBytes: config.server.dlpOffloadBytes,
+                // A broken worker must not fail requests: scan on the event loop instead (and say so).
+                scan: (dlp, route, body) =>
+                  sharedScanPool(config.server.dlpWorkers)
+                    .scan(dlp, route, body)
+                    .catch((err: unknown) => {
+                      logger.warn({ err }, 'DLP scan worker failed; scanning on the event loop');
+                      return dlp.scanRequest(route, body);
+                    }),
+              },
+            }),
+      }),
       createLimitStage({ store: services.limits.rateLimits, registry, logger, failMode: config.redis?.failMode ?? 'closed', onFailureModeAllowed: () => metrics.failureModeAllowed.inc() }),
       createBudgetStage({
         ledger: services.limits.ledger,
@@ -71,6 +91,7 @@ export function buildPipelines(input: {
         captureContent: config.audit.includeContent,
         responseFilter: createResponseDlpFilter(registry),
         trustedBaseUrls: trustedBaseUrls(config),
+        maxJsonDepth: config.server.maxJsonDepth,
       }),
     ],
     finals: [settle, audit],

@@ -16,6 +16,7 @@ import { openTenantStore, type StoreEnv } from '../store/open-store.js';
 import type { TenantStore } from '../store/tenant-store.js';
 import { createOverloadGuard } from './overload-guard.js';
 import { restartOnlyChanges } from './config-reload.js';
+import { guardConnections, serverTimeoutOptions } from './connection-guard.js';
 
 export interface GatewayOptions {
   readonly logger?: Logger;
@@ -76,7 +77,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   }
   const pipelines = buildPipelines({ config, logger, metrics, registry, sessions, services, store });
   const sideRouters = [
-    createOpsRouter({ metrics, readiness: [...services.readiness, { name: 'store', check: () => store.isHealthy() }] }),
+    createOpsRouter({ metrics, readiness: [...services.readiness, { name: 'store', check: () => store.isHealthy() }], metricsToken: config.ops.metricsToken }),
     buildAdminRouter({ logger, registry, sessions, services, config, store }),
   ];
   const operator = createOperatorRouter({ token: config.operator?.token, tenants: store.operator, logger, maxBodyBytes: config.server.maxBodyBytes });
@@ -92,7 +93,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   let inFlight = 0;
   let onDrained: (() => void) | undefined;
   const overload = createOverloadGuard(config.overload, metrics.registry);
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+  const server = createServer(serverTimeoutOptions(config.server), (req, res) => {
     if (!overload.admit(req, res)) return;
     inFlight++;
     res.once('close', () => {
@@ -101,6 +102,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     });
     handler(req, res);
   });
+  guardConnections(server, config.server, { registry: metrics.registry, logger });
   let closed = false;
   let current = config;
 

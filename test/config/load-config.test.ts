@@ -59,7 +59,19 @@ tenants:
 
 t.test('defaults are applied and the result is deeply frozen', async (t) => {
   const config = parseConfigText(VALID, {});
-  t.same(config.server, { host: '127.0.0.1', port: 8080, maxBodyBytes: 2097152 });
+  t.same(config.server, {
+    host: '127.0.0.1',
+    port: 8080,
+    maxBodyBytes: 2097152,
+    maxJsonDepth: 64,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 60_000,
+    keepAliveTimeoutMs: 65_000,
+    maxConnections: 1024,
+    maxConnectionsPerClient: 256,
+    dlpWorkers: 1,
+    dlpOffloadBytes: 65536,
+  });
   t.equal(config.audit.sink, 'file');
   t.equal(config.redis, undefined);
   const acme = config.tenants[0];

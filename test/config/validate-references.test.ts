@@ -181,10 +181,10 @@ t.test('dedicatedTenant names a configured tenant, and no other tenant may be co
   t.same(problems(alone), []);
 });
 
-t.test('auth.jwt needs a secret or a JWKS file', async (t) => {
+t.test('auth.jwt needs a secret, a JWKS file or a JWKS URL', async (t) => {
   const raw = base();
   raw.auth = { jwt: { issuer: 'https://app.example' } };
-  t.same(problems(raw), ['auth.jwt: needs secret or jwksFile']);
+  t.same(problems(raw), ['auth.jwt: needs secret, jwksFile or jwksUrl']);
   raw.auth = { jwt: { secret: 'x'.repeat(32) } };
   t.same(problems(raw), []);
   raw.auth = { jwt: { secret: 'x'.repeat(31) } };

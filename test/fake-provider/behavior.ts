@@ -23,6 +23,10 @@ export interface FakeBehavior {
   readonly toolCall?: { readonly name: string; readonly arguments: Readonly<Record<string, unknown>> };
   /** Completion text; streamed word by word. */
   readonly text?: string;
+  /** Like a misbehaving proxy: the answer (error body, or the completion text) carries every request header it received. */
+  readonly echoHeaders?: boolean;
+  /** Answer with this body as is (not JSON), with `status` (default 200). */
+  readonly rawBody?: { readonly contentType: string; readonly text: string };
 }
 
 /** One request the fake provider received, for assertions. */

@@ -103,7 +103,7 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     });
     const json = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const model = typeof json['model'] === 'string' ? json['model'] : 'fake-model';
-    const b: FakeBehavior = behaviorFromHeader(req.headers) ?? queue.shift() ?? byModel.get(model) ?? {};
+    let b: FakeBehavior = behaviorFromHeader(req.headers) ?? queue.shift() ?? byModel.get(model) ?? {};
     const anthropic = path === '/v1/messages';
     const ids = { [anthropic ? 'request-id' : 'x-request-id']: `req_fake_${requests.length}` };
     if (b.delayFirstByteMs) await sleep(b.delayFirstByteMs);
@@ -114,7 +114,19 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       res.end(text);
       rec.finished = true;
     };
+    const echo = b.echoHeaders ? `request headers: ${JSON.stringify(req.headers)}` : undefined;
+    if (b.rawBody !== undefined) {
+      const text = b.rawBody.text + (echo ?? '');
+      res.writeHead(b.status ?? 200, { 'content-type': b.rawBody.contentType, 'content-length': Buffer.byteLength(text), ...ids, ...b.headers });
+      res.end(text);
+      rec.finished = true;
+      return;
+    }
+    if (b.status !== undefined && b.status >= 400 && echo !== undefined) {
+      return send(b.status, anthropic ? { type: 'error', error: { type: 'invalid_request_error', message: echo } } : { error: { message: echo, type: 'invalid_request_error', param: 'messages', code: 'echo' } });
+    }
     if (b.status !== undefined && b.status >= 400) return send(b.status, b.errorBody ?? (anthropic ? anthropicError(b.status) : openAiError(b.status)));
+    if (echo !== undefined) b = { ...b, text: echo };
     const streaming = json['stream'] === true;
     if (b.dieMidStream && !streaming) {
       res.socket?.destroy();

@@ -10,8 +10,9 @@ export const creditCard: DetectorSpec = {
   summary: 'payment card numbers (13–19 digits, known brand prefix and length, Luhn checksum)',
   before: '(?:^|[^0-9A-Za-z_])',
   value: alt(
-    // 4-4-4-4 (Visa, Mastercard, Discover, JCB, …), optionally with a 1–3 digit fifth group (19-digit cards).
-    seq(D4, SEP, D4, SEP, D4, SEP, D4, opt(seq(SEP, cls('[0-9]', 1, 3)))),
+    // 4-4-4-4 (Visa, Mastercard, Discover, JCB, …), optionally with a 1–3 digit fifth group (19-digit cards),
+    // and 4-4-4-3, how 15-digit cards (Amex) are also written; the brand table decides the length.
+    seq(D4, SEP, D4, SEP, D4, SEP, cls('[0-9]', 3, 4), opt(seq(SEP, cls('[0-9]', 1, 3)))),
     // 4-6-5 (Amex) and 4-6-4 (Diners).
     seq(D4, SEP, cls('[0-9]', 6), SEP, cls('[0-9]', 4, 5)),
     cls('[0-9]', 13, 19),

@@ -11,7 +11,9 @@ import { adapterFor } from '../../providers/adapter-for.js';
 import { mapUpstreamError, type UpstreamPool } from '../../providers/upstream-pool.js';
 import type { TrustedBaseUrls } from '../../providers/trusted-base-urls.js';
 import { clientGone, relayStream } from '../../providers/stream-relay.js';
-import { tryParseJson } from '../../providers/json-fields.js';
+import { isObject, tryParseJson } from '../../providers/json-fields.js';
+import { DEFAULT_MAX_JSON_DEPTH, exceedsJsonDepth } from '../../json/nesting-depth.js';
+import { plainUpstreamRequestId, renderUpstreamError, scrubSecrets, upstreamErrorFields, upstreamSecrets } from '../../providers/upstream-answer.js';
 import type { SseTransform } from '../../providers/sse-types.js';
 import {
   CAPTURE_CONTENT_KEY,
@@ -32,6 +34,8 @@ export interface ForwardDeps {
   readonly responseFilter?: ResponseFilter;
   /** Base URLs the operator vouches for; any other (set over the admin API) connects through the SSRF guard. */
   readonly trustedBaseUrls?: TrustedBaseUrls;
+  /** `server.maxJsonDepth`, applied to provider JSON too: the response walkers are bounded by it. */
+  readonly maxJsonDepth?: number;
 }
 
 /** A failure the next attempt may cure, or `undefined` when the response is handled. */
@@ -58,8 +62,40 @@ async function readAll(body: Readable): Promise<Buffer> {
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
-/** A non-2xx answer: fall back, turn into a 502 (the tenant's provider key was refused), or pass through. */
-async function handleErrorStatus(ctx: RequestContext, response: Dispatcher.ResponseData, result: UpstreamResult, upstreamRequestId: string | undefined): Promise<AttemptOutcome> {
+/** An error body is rendered from a few fields: more than this is never read. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+async function readCapped(body: Readable, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= max) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
+}
+
+/** A scrubbing step first in the stream chain: no event carries a credential the gateway sent upstream. */
+function scrubTransform(secrets: readonly string[]): SseTransform {
+  return {
+    onEvent: (event) => {
+      const data = scrubSecrets(event.data, secrets);
+      return [data === event.data ? event : { ...event, data }];
+    },
+    onEnd: () => [],
+  };
+}
+
+/**
+ * A non-2xx answer: fall back, turn into a 502 (the tenant's provider key was refused), or pass
+ * the provider's status on with its message, type, code and param, scrubbed of credentials,
+ * through response DLP, in the client's error shape (never the provider's bytes as they came).
+ */
+async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, response: Dispatcher.ResponseData, result: UpstreamResult, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
   const status = response.statusCode;
   const kind = classifyUpstreamStatus(status);
   if (kind !== 'passthrough') {
@@ -76,22 +112,37 @@ async function handleErrorStatus(ctx: RequestContext, response: Dispatcher.Respo
     const code = status === 504 || status === 408 ? 'upstream_timeout' : 'upstream_error';
     return new GatewayError(code, `Provider '${result.provider}' answered HTTP ${status}.`, { headers });
   }
-  const body = await readAll(response.body);
-  ctx.pendingResponse = { status, headers: resultHeaders(header(response.headers, 'content-type'), upstreamRequestId), body };
+  const fields = upstreamErrorFields(status, result.provider, await readCapped(response.body, MAX_ERROR_BODY), secrets);
+  const message = deps.responseFilter?.filterText?.(ctx, fields.message) ?? fields.message;
+  const body = renderUpstreamError(ctx.api, { ...fields, message }, ctx.requestId);
+  ctx.pendingResponse = { status, headers: resultHeaders('application/json', upstreamRequestId), body };
   return undefined;
 }
 
-/** A complete JSON answer: usage, optional response filtering and capture, then `ctx.pendingResponse`. */
-async function handleJson(ctx: RequestContext, deps: ForwardDeps, adapter: ProviderAdapter, response: Dispatcher.ResponseData, upstreamRequestId: string | undefined): Promise<void> {
-  const raw = await readAll(response.body);
-  const parsed = tryParseJson(raw.toString('utf8'));
+/**
+ * A complete JSON answer: usage, optional response filtering and capture, then `ctx.pendingResponse`.
+ * A 2xx body that is not a JSON object is a broken upstream (an HTML page, a proxy's text): a
+ * fallback-able 502, none of its bytes shown. Credentials the gateway sent are scrubbed first.
+ */
+async function handleJson(ctx: RequestContext, deps: ForwardDeps, adapter: ProviderAdapter, response: Dispatcher.ResponseData, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
+  const received = (await readAll(response.body)).toString('utf8');
+  if (exceedsJsonDepth(received, deps.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH)) {
+    return new GatewayError('upstream_error', `Provider '${ctx.upstream?.provider ?? ''}' answered JSON nested deeper than the gateway accepts.`);
+  }
+  let parsed = tryParseJson(received);
+  if (!isObject(parsed)) {
+    return new GatewayError('upstream_error', `Provider '${ctx.upstream?.provider ?? ''}' answered HTTP ${response.statusCode} with a body that is not a JSON object.`);
+  }
+  const scrubbed = scrubSecrets(received, secrets);
+  if (scrubbed !== received) parsed = tryParseJson(scrubbed);
+  const raw = scrubbed;
   const usage = adapter.parseUsage(ctx.route, parsed);
   if (usage) ctx.usage = usage;
   let body: Buffer | string = raw;
   let final = parsed;
   const filters = responseBodyFilters(ctx);
   if ((deps.responseFilter || filters.length > 0) && ctx.route !== 'embeddings') {
-    const text = raw.toString('utf8');
+    const text = raw;
     let filtered = deps.responseFilter ? deps.responseFilter.filterBody(ctx, text) : text;
     for (const filter of filters) filtered = filter(ctx, filtered);
     if (filtered !== text) {
@@ -100,11 +151,12 @@ async function handleJson(ctx: RequestContext, deps: ForwardDeps, adapter: Provi
     }
   }
   if (wantsCapture(ctx, deps)) ctx.capturedContent = { ...ctx.capturedContent, completion: adapter.responseText(ctx.route, final) };
-  ctx.pendingResponse = { status: response.statusCode, headers: resultHeaders(header(response.headers, 'content-type'), upstreamRequestId), body };
+  ctx.pendingResponse = { status: response.statusCode, headers: resultHeaders('application/json', upstreamRequestId), body };
+  return undefined;
 }
 
-function streamTransforms(ctx: RequestContext, deps: ForwardDeps): SseTransform[] {
-  const out: SseTransform[] = [];
+function streamTransforms(ctx: RequestContext, deps: ForwardDeps, secrets: readonly string[]): SseTransform[] {
+  const out: SseTransform[] = secrets.length > 0 ? [scrubTransform(secrets)] : [];
   for (const factory of responseTransformFactories(ctx)) out.push(factory(ctx));
   const dlp = deps.responseFilter?.streamTransform(ctx);
   if (dlp) out.push(dlp);
@@ -117,6 +169,7 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
   const baseUrl = provider.type === 'demo' ? await deps.pool.demoBaseUrl() : provider.baseUrl;
   if (baseUrl === undefined) throw new GatewayError('upstream_error', `Provider '${provider.name}' has no base URL.`);
   const request = adapter.buildRequest({ route: ctx.route, endpoint: provider, baseUrl, model, body: ctx.outgoingBody, stream: ctx.request.stream, clientHeaders: ctx.req.headers });
+  const secrets = upstreamSecrets(request);
   const signal = ctx.clientAbort.signal;
   const startedAt = performance.now();
   let response: Dispatcher.ResponseData;
@@ -133,22 +186,21 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
     if (signal.aborted) throw clientGone(err);
     return mapUpstreamError(err, provider.name);
   }
-  const upstreamRequestId = header(response.headers, 'x-request-id') ?? header(response.headers, 'request-id');
+  const upstreamRequestId = plainUpstreamRequestId(header(response.headers, 'x-request-id') ?? header(response.headers, 'request-id'), secrets);
   const result: UpstreamResult = { provider: provider.name, model, status: response.statusCode, latencyMs: 0, attempts: index, ...(upstreamRequestId === undefined ? {} : { requestId: upstreamRequestId }) };
   ctx.upstream = result;
   try {
-    if (response.statusCode >= 400) return await handleErrorStatus(ctx, response, result, upstreamRequestId);
+    if (response.statusCode >= 400) return await handleErrorStatus(ctx, deps, response, result, upstreamRequestId, secrets);
     const contentType = header(response.headers, 'content-type') ?? '';
     if (ctx.request.stream && contentType.startsWith('text/event-stream')) {
       const outcome = await relayStream({
         ctx, adapter, body: response.body, result, startedAt, upstreamRequestId,
-        extraTransforms: streamTransforms(ctx, deps),
+        extraTransforms: streamTransforms(ctx, deps, secrets),
         capture: wantsCapture(ctx, deps),
       });
       return outcome.kind === 'retry' ? outcome.error : undefined;
     }
-    await handleJson(ctx, deps, adapter, response, upstreamRequestId);
-    return undefined;
+    return await handleJson(ctx, deps, adapter, response, upstreamRequestId, secrets);
   } catch (err) {
     response.body.destroy();
     if (err instanceof GatewayError) throw err;

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import { readBody } from '../../server/read-body.js';
+import { exceedsJsonDepth } from '../../json/nesting-depth.js';
 import type { Stage } from '../stage.js';
 import type { RequestContext } from '../context.js';
 import type { ClientApi, ModelTarget, RouteKind } from '../types.js';
@@ -79,15 +80,18 @@ function summarize(route: RouteKind, body: Record<string, unknown>): { messageCo
   return { messageCount: Array.isArray(list) ? list.length : 1, toolNames };
 }
 
-/** Stage `parse`: reads and validates the JSON body and resolves `model` within the caller's tenant. */
-export function createParseStage(deps: { registry: TenantRegistry; maxBodyBytes: number }): Stage {
+/** Stage `parse`: reads and validates the JSON body (size, nesting depth, shape) and resolves `model` within the caller's tenant. */
+export function createParseStage(deps: { registry: TenantRegistry; maxBodyBytes: number; maxJsonDepth: number }): Stage {
   return {
     name: 'parse',
     async run(ctx: RequestContext) {
       const raw = await readBody(ctx.req, deps.maxBodyBytes);
+      const text = raw.toString('utf8');
+      // Before parsing: every later walk over the body is bounded by this depth, not by V8's stack.
+      if (exceedsJsonDepth(text, deps.maxJsonDepth)) throw bad(`The request body nests objects and arrays deeper than the gateway limit of ${deps.maxJsonDepth} levels.`);
       let body: unknown;
       try {
-        body = JSON.parse(raw.toString('utf8'));
+        body = JSON.parse(text);
       } catch {
         throw bad('The request body is not valid JSON.');
       }
