@@ -62,19 +62,6 @@ export class TenantRegistry {
     return this.#keys.get(hash);
   }
 
-  /**
-   * Config reload: builds every tenant's runtime from `config` first (a tenant that fails to
-   * compile throws and changes nothing), then swaps all maps in one synchronous step, so no
-   * request sees a mix of old and new. Requests in flight keep the runtime they already hold.
-   */
-  reload(config: GatewayConfig): void {
-    const next = new TenantRegistry(config);
-    this.#tenants.clear();
-    for (const [id, runtime] of next.#tenants) this.#tenants.set(id, runtime);
-    this.#keys.clear();
-    for (const [hash, entry] of next.#keys) this.#keys.set(hash, entry);
-  }
-
   /** Operator tooling (startup, metrics): every tenant this instance serves. */
   all(): IterableIterator<TenantRuntime> {
     return this.#tenants.values();
