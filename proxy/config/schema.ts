@@ -32,8 +32,8 @@ const serverSchema = z.strictObject({
   keepAliveTimeoutMs: positiveInt.default(65_000),
   /** Open client connections at most; over it a new connection gets 503 and is closed. */
   maxConnections: positiveInt.default(1024),
-  /** Open connections at most per client address (the socket's, not X-Forwarded-For); over it → 503 and close. */
-  maxConnectionsPerClient: positiveInt.default(256),
+  /** Open connections at most per client address (the socket's, not X-Forwarded-For); over it → 503 and close. As a sidecar every client is loopback, so the default equals maxConnections. */
+  maxConnectionsPerClient: positiveInt.default(1024),
   /** DLP scan worker threads for large request bodies; 0 scans every body on the event loop. */
   dlpWorkers: z.number().int().min(0).max(16).default(1),
   /** Request bodies of at least this many bytes are DLP-scanned on a worker thread. */
@@ -227,7 +227,7 @@ export const gatewayConfigSchema = z.strictObject({
     requestTimeoutMs: 60_000,
     keepAliveTimeoutMs: 65_000,
     maxConnections: 1024,
-    maxConnectionsPerClient: 256,
+    maxConnectionsPerClient: 1024,
     dlpWorkers: 1,
     dlpOffloadBytes: 64 * 1024,
   }),

@@ -68,7 +68,7 @@ t.test('defaults are applied and the result is deeply frozen', async (t) => {
     requestTimeoutMs: 60_000,
     keepAliveTimeoutMs: 65_000,
     maxConnections: 1024,
-    maxConnectionsPerClient: 256,
+    maxConnectionsPerClient: 1024,
     dlpWorkers: 1,
     dlpOffloadBytes: 65536,
   });
