@@ -88,10 +88,17 @@ export function createAdminRouter(deps: {
     let change: AdminChange | undefined;
     let reply: { body: string; headers: Record<string, string> };
     try {
-      // The body is read first (bounded by server.maxBodyBytes) but judged last: the checks run
-      // credential (401) → policy (403) → the id exists in the caller's tenant (404) → body (400).
-      const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? await readJson(req, deps.maxBodyBytes) : (req.resume(), { value: undefined });
-      principal = await identify(deps.registry, deps.sessions, req.headers, Date.now());
+      // The checks run credential (401) → policy (403) → the id exists in the caller's tenant
+      // (404) → body (400): a caller without a credential is refused before its body is read
+      // (the rest is discarded, so a keep-alive connection stays usable).
+      const hasBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
+      try {
+        principal = await identify(deps.registry, deps.sessions, req.headers, Date.now());
+      } catch (err) {
+        req.resume();
+        throw err;
+      }
+      const body = hasBody ? await readJson(req, deps.maxBodyBytes) : (req.resume(), { value: undefined });
       let match: { endpoint: AdminEndpoint; params: Record<string, string> } | undefined;
       for (const endpoint of deps.endpoints) {
         if (endpoint.method !== method) continue;

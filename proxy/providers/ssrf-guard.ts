@@ -111,9 +111,10 @@ function isLoopbackName(host: string): boolean {
   return name === 'localhost' || name.endsWith('.localhost');
 }
 
-function refused(host: string, reason: string): GatewayError {
-  // The provider name is added by mapUpstreamError's caller; the address is the tenant's own input.
-  return new GatewayError('upstream_error', `Refused to connect to ${host}: it ${reason} (SSRF guard).`);
+function refused(): GatewayError {
+  // Neither the host nor what it resolved to: inside a private network, DNS answers are
+  // themselves internal information.
+  return new GatewayError('upstream_error', 'The provider base URL points at an internal address; the SSRF guard refused to connect.');
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
@@ -123,8 +124,7 @@ export function guardedLookup(hostname: string, options: { all?: boolean }, call
   dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, []);
     for (const { address } of addresses) {
-      const reason = forbiddenAddressReason(address);
-      if (reason !== null) return callback(refused(hostname, `resolves to ${address}, which ${reason}`) as unknown as NodeJS.ErrnoException, []);
+      if (forbiddenAddressReason(address) !== null) return callback(refused() as unknown as NodeJS.ErrnoException, []);
     }
     if (options.all) return callback(null, addresses);
     const first = addresses[0];
@@ -139,7 +139,7 @@ export function guardedConnector(options: { timeout: number }): buildConnector.c
   return (opts, callback) => {
     const reason = forbiddenHostReason(new URL(`${opts.protocol}//${opts.host}`));
     if (reason !== null) {
-      callback(refused(opts.hostname, reason), null);
+      callback(refused(), null);
       return;
     }
     connect(opts, callback);

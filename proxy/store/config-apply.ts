@@ -29,6 +29,7 @@ export async function applyTenantConfig(db: ScopedDb, t: TenantConfig, configKey
     await db.insertTenant({ plan: t.plan, policy_mode: t.policy.mode, source: 'config', disabled: 0, version: 1, created_at: nowIso() });
   }
   const now = nowIso();
+  // The id lists below start with '' (never a valid id) so an empty YAML section never builds `IN ()`.
 
   await db.deleteFrom('users').where((eb) => eb.or([eb('source', '=', 'config'), eb('id', 'in', ['', ...t.users.map((u) => u.id)])])).execute();
   if (t.users.length > 0) await db.insertInto('users', t.users.map((u) => ({ id: u.id, role: u.role, source: 'config' as const, created_at: now }))).execute();

@@ -51,6 +51,9 @@ export async function openPostgresStore(cfg: PostgresStoreConfig, deps: { keyrin
   let setRole: string | undefined;
   try {
     await migrateToLatest(owner, 'postgres');
+    // Instances starting together would race on CREATE ROLE and GRANT ("tuple concurrently updated").
+    // The owner pool has one connection, so this session lock covers the statements below.
+    await sql`select pg_advisory_lock(hashtext('workjet.roles'))`.execute(owner);
     if (cfg.migrationUrl === undefined) {
       if (await escapesRls(owner)) {
         await ensureRole(owner, cfg.appRole);
@@ -64,6 +67,7 @@ export async function openPostgresStore(cfg: PostgresStoreConfig, deps: { keyrin
       const role = who.rows[0]?.u;
       if (role !== undefined) await grantGatewayRole(owner, role);
     }
+    await sql`select pg_advisory_unlock(hashtext('workjet.roles'))`.execute(owner);
   } finally {
     await owner.destroy();
   }

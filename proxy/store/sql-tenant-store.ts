@@ -157,7 +157,12 @@ export class SqlTenantStore implements TenantStore {
 
   async #transaction<T>(tenantId: string, write: boolean, fn: (db: ScopedDb) => Promise<T>): Promise<T> {
     const result = await this.#db.transaction().execute(async (trx) => {
-      if (this.kind === 'postgres') await sql`select set_config(${TENANT_SETTING}, ${tenantId}, true)`.execute(trx);
+      if (this.kind === 'postgres') {
+        await sql`select set_config(${TENANT_SETTING}, ${tenantId}, true)`.execute(trx);
+        // One writer per tenant at a time across instances (two instances applying the same YAML
+        // at start would otherwise both insert the rows the other just replaced).
+        if (write) await sql`select pg_advisory_xact_lock(hashtext(${`workjet.tenant:${tenantId}`}))`.execute(trx);
+      }
       const scoped = new ScopedDb(trx, tenantId);
       const value = await fn(scoped);
       if (write) {

@@ -66,4 +66,14 @@ t.test('two gateways on one PostgreSQL: keys and tiers written on one are served
   const other = await a.gateway.store.keys.create(acme, { user: 'bob', createdBy: 'alice' });
   await b.gateway.store.tiers.put(acme, 'smart', { provider: 'demo', model: 'demo-smart' });
   await statusWithin(t, 1000, 'a tier added on B routes on A', () => chat(a, other.key.reveal(), 'smart'), 200);
+
+  // The request path reads only the compiled runtimes: with the database gone, requests are still
+  // identified, routed and DLP-scanned; /readyz says the store is unreachable.
+  await pg.stop();
+  t.equal(await chat(a, other.key.reveal(), 'smart'), 200, 'served with PostgreSQL stopped');
+  t.equal(await chat(b, key), 401, 'the revoked key is still refused with PostgreSQL stopped');
+  const ready = await fetch(`${a.origin}/readyz`);
+  const body = (await ready.json()) as { checks: Record<string, boolean> };
+  t.equal(ready.status, 503);
+  t.equal(body.checks['store'], false);
 });

@@ -119,4 +119,11 @@ t.test('pg_dump of the database holds no provider key in clear text', async (t) 
   t.notOk(dump.includes('sk-yaml-declared-provider-key'), 'nor the YAML-declared key');
 });
 
-export { freshDatabase, server };
+t.test('instances starting together on a fresh database all come up with the YAML applied once', async (t) => {
+  const { url } = await freshDatabase();
+  const config = parseConfig({ ...contractConfig(), store: { kind: 'postgres', url } });
+  const stores = await Promise.all([1, 2, 3].map(() => openTenantStore({ config, logger })));
+  t.teardown(() => Promise.all(stores.map((s) => s.close())));
+  for (const store of stores) t.same((await store.users.list(acme)).map((u) => u.id), ['alice', 'bob']);
+  t.equal((await stores[0]!.keys.list(acme)).length, 1);
+});

@@ -33,6 +33,7 @@ export function checkDlpSettings(settings: DlpSettings): void {
   });
 }
 
+/** The caller's own tenant row (plan, disabled, source). */
 export function createTenantRepository(run: ScopedRunner): TenantRepository {
   return { get: (scope) => run.read(scope, async (db) => toTenant(found(await db.tenant(), 'tenant'))) };
 }
@@ -53,6 +54,7 @@ export function createDlpRepository(run: ScopedRunner): DlpRepository {
   };
 }
 
+/** Rate limits of the scope's tenant, in the YAML's `rateLimits` shape. */
 export function createLimitsRepository(run: ScopedRunner): LimitsRepository {
   return {
     get: (scope) => run.read(scope, async (db) => toLimits(await settingsRow(db))),
@@ -67,6 +69,7 @@ export function createLimitsRepository(run: ScopedRunner): LimitsRepository {
   };
 }
 
+/** The monthly budget of the scope's tenant (`null`: none); defaults filled in on write. */
 export function createBudgetRepository(run: ScopedRunner): BudgetRepository {
   return {
     get: (scope) => run.read(scope, async (db) => toBudget(await settingsRow(db))),
