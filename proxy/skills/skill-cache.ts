@@ -1,5 +1,5 @@
 import { assertTenantScope, type TenantScope } from '../identity/tenant-scope.js';
-import type { SkillRecord } from '../store/skill-entities.js';
+import type { SkillRecord } from '../store/tenant-store.js';
 
 /** A skill as the request path applies it. */
 export interface ResolvedSkill {
