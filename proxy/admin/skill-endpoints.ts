@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { GatewayError } from '../errors/gateway-error.js';
 import { checkPublishable } from '../skills/publish-check.js';
-import type { SkillRecord } from '../store/skill-entities.js';
-import type { TenantStore } from '../store/tenant-store.js';
+import type { SkillRecord, TenantStore } from '../store/tenant-store.js';
 import { defineEndpoint, type AdminCall, type AdminEndpoint, type AdminTarget } from './admin-endpoint.js';
 import { createSkillBody, patchSkillBody, publishedView, skillView } from './skill-schemas.js';
 import { findOrUndefined } from './target-lookup.js';

@@ -1,5 +1,5 @@
 import { assertTenantScope, type TenantScope } from '../identity/tenant-scope.js';
-import type { SkillRecord } from '../store/skill-entities.js';
+import type { SkillRecord } from '../store/tenant-store.js';
 
 /** A skill as the request path applies it. */
 export interface ResolvedSkill {
@@ -16,22 +16,30 @@ export interface SkillSource {
 
 type TenantSkills = ReadonlyMap<string, ResolvedSkill>;
 
+/** A tenant's copy older than this is re-read in the background while it keeps serving: the backstop if a NOTIFY was lost. */
+export const SKILL_REFRESH_MS = 5_000;
+
 /**
  * The request path's per-tenant copy of skills: a tenant's skills are read from the store once
  * (on its first request naming a skill) and then served from memory, with no database query per
  * request. Any write to a tenant drops its copy: after this instance's own writes before they
  * answer, and on PostgreSQL NOTIFY from other instances (the store's `sync.onChange`), so an
- * edit, a delete or an install is what the next request sees. Lookups are by the caller's scope
+ * edit, a delete or an install is what the next request sees. A copy older than
+ * `SKILL_REFRESH_MS` is re-read in the background (the requests meanwhile use the copy they
+ * have), which bounds staleness if a notification is lost. Lookups are by the caller's scope
  * only: another tenant's skill id is simply not in the map.
  */
 export class SkillCache {
   readonly #source: SkillSource;
-  readonly #ready = new Map<string, TenantSkills>();
+  readonly #ready = new Map<string, { readonly skills: TenantSkills; readonly loadedAt: number }>();
   readonly #loading = new Map<string, Promise<TenantSkills>>();
   readonly #unsubscribe: () => void;
 
-  constructor(source: SkillSource) {
+  readonly #refreshMs: number;
+
+  constructor(source: SkillSource, options: { refreshMs?: number } = {}) {
     this.#source = source;
+    this.#refreshMs = options.refreshMs ?? SKILL_REFRESH_MS;
     this.#unsubscribe = source.sync.onChange((tenantId) => this.invalidate(tenantId));
   }
 
@@ -39,7 +47,10 @@ export class SkillCache {
   async resolve(scope: TenantScope, id: string): Promise<ResolvedSkill | undefined> {
     const tenantId = assertTenantScope(scope).tenantId;
     const ready = this.#ready.get(tenantId);
-    if (ready) return ready.get(id);
+    if (ready) {
+      if (Date.now() - ready.loadedAt > this.#refreshMs && !this.#loading.has(tenantId)) this.#load(scope, tenantId).catch(() => undefined);
+      return ready.skills.get(id);
+    }
     return (await this.#load(scope, tenantId)).get(id);
   }
 
@@ -58,12 +69,13 @@ export class SkillCache {
   #load(scope: TenantScope, tenantId: string): Promise<TenantSkills> {
     const pending = this.#loading.get(tenantId);
     if (pending) return pending;
+    const startedAt = Date.now();
     const load = this.#source.skills.list(scope).then((skills) => {
       const map: TenantSkills = new Map(skills.map((s) => [s.id, Object.freeze({ id: s.id, name: s.name, systemPrompt: s.systemPrompt })] as const));
       // Keep it only if no write invalidated this load while it ran (else it may be stale).
       if (this.#loading.get(tenantId) === load) {
         this.#loading.delete(tenantId);
-        this.#ready.set(tenantId, map);
+        this.#ready.set(tenantId, { skills: map, loadedAt: startedAt });
       }
       return map;
     });

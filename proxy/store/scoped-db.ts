@@ -105,8 +105,14 @@ export class ScopedDb {
    * Every tenant's published metadata: the one cross-tenant read. Only the public columns can
    * be selected through it (no tenant id, no skill id).
    */
-  publishedListings() {
-    return this.#trx.selectFrom('marketplace_listings').select(['marketplace_listings.id', 'marketplace_listings.name', 'marketplace_listings.description', 'marketplace_listings.system_prompt', 'marketplace_listings.published_at']);
+  publishedListings(search?: { readonly likePattern: string }) {
+    const builder = this.#trx.selectFrom('marketplace_listings').select(['marketplace_listings.id', 'marketplace_listings.name', 'marketplace_listings.description', 'marketplace_listings.system_prompt', 'marketplace_listings.published_at']);
+    if (search === undefined) return builder;
+    const pattern = search.likePattern;
+    // ESCAPE spelled out: SQLite has no default LIKE escape character (PostgreSQL's is the same `\`).
+    return builder.where(
+      sql<SqlBool>`(lower(${sql.ref('marketplace_listings.name')}) like ${pattern} escape '\\' or lower(${sql.ref('marketplace_listings.description')}) like ${pattern} escape '\\')`,
+    );
   }
 
   #mine(table: TenantTable): Expression<SqlBool> {

@@ -23,6 +23,8 @@ import type {
 import type { TenantSnapshot } from './tenant-snapshot.js';
 import type { ListingPage, ListingQuery, ListingRecord, SkillInput, SkillRecord } from './skill-entities.js';
 
+export type { ListingPage, ListingQuery, ListingRecord, SkillInput, SkillRecord } from './skill-entities.js';
+
 /**
  * The public interface of the tenant data store. Every repository method takes the caller's
  * `TenantScope` first and can only see and change that tenant's rows (the scoped query layer

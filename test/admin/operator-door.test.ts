@@ -68,10 +68,16 @@ t.test('npm run tenants -- create|list|disable', async (t) => {
   t.equal(created.status, 0, created.stderr);
   const key = /owner key \(shown once, store it now\): (wj_\S+)/.exec(created.stdout)?.[1];
   t.ok(key, 'the owner key is printed once');
-  const again = await runCli('proxy/cli/tenants.ts', ['create', '--id', 'hooli', '--owner', 'gavin', '--config', file]);
+  // Independent runs start together (each start costs a second or more).
+  const [again, listed, bad] = await Promise.all([
+    runCli('proxy/cli/tenants.ts', ['create', '--id', 'hooli', '--owner', 'gavin', '--config', file]),
+    runCli('proxy/cli/tenants.ts', ['list', '--config', file, '--json']),
+    runCli('proxy/cli/tenants.ts', ['frobnicate', '--config', file]),
+  ]);
   t.equal(again.status, 1);
   t.match(again.stderr, /exists|already/);
-  const listed = await runCli('proxy/cli/tenants.ts', ['list', '--config', file, '--json']);
+  t.equal(bad.status, 2);
+  t.match(bad.stderr, 'usage:');
   t.equal(listed.status, 0, listed.stderr);
   t.match(JSON.parse(listed.stdout), [{ id: 'acme' }, { id: 'hooli', source: 'api', disabled: false }]);
   t.notOk(listed.stdout.includes(key ?? 'none'));
@@ -82,7 +88,4 @@ t.test('npm run tenants -- create|list|disable', async (t) => {
   const disabled = await runCli('proxy/cli/tenants.ts', ['disable', '--id', 'hooli', '--config', file]);
   t.equal(disabled.status, 0, disabled.stderr);
   t.match(disabled.stdout, 'disabled tenant hooli');
-  const bad = await runCli('proxy/cli/tenants.ts', ['frobnicate', '--config', file]);
-  t.equal(bad.status, 2);
-  t.match(bad.stderr, 'usage:');
 });

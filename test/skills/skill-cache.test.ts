@@ -46,3 +46,16 @@ t.test("another tenant's id, or a listing id, does not resolve", async (t) => {
   t.equal((await cache.resolve(beta, copy.id))?.systemPrompt, 'acme only', 'the installed copy resolves in its own tenant');
   t.equal(await cache.resolve(acme, copy.id), undefined);
 });
+
+t.test('a lost notification is bounded: an old copy is re-read in the background', async (t) => {
+  const deaf = new SkillCache({ skills: store.skills, sync: { onChange: () => () => undefined } }, { refreshMs: 50 });
+  t.teardown(() => deaf.close());
+  const skill = await store.skills.create(acme, { name: 'n', description: 'd', systemPrompt: 'old', createdBy: 'alice' });
+  t.equal((await deaf.resolve(acme, skill.id))?.systemPrompt, 'old');
+  await store.skills.update(acme, skill.id, { systemPrompt: 'new' });
+  t.equal((await deaf.resolve(acme, skill.id))?.systemPrompt, 'old', 'no notification arrived: the copy still serves');
+  await new Promise((r) => setTimeout(r, 80));
+  await deaf.resolve(acme, skill.id);
+  await new Promise((r) => setTimeout(r, 30));
+  t.equal((await deaf.resolve(acme, skill.id))?.systemPrompt, 'new', 'after refreshMs the copy was re-read');
+});

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type SqlBool } from 'kysely';
 import type { SkillsTable } from '../db-types.js';
 import type { Change } from '../entities.js';
 import type { ListingPage, ListingQuery, ListingRecord, SkillInput, SkillRecord } from '../skill-entities.js';
@@ -141,14 +140,7 @@ export function createMarketplaceRepository(run: ScopedRunner): MarketplaceRepos
   return {
     search: (scope, query: ListingQuery) =>
       run.read(scope, async (db): Promise<ListingPage> => {
-        let builder = db.publishedListings();
-        if (query.q !== undefined && query.q !== '') {
-          const pattern = likePattern(query.q);
-          // ESCAPE spelled out: SQLite has no default LIKE escape character (PostgreSQL's is the same `\`).
-          builder = builder.where(
-            sql<SqlBool>`(lower(${sql.ref('marketplace_listings.name')}) like ${pattern} escape '\\' or lower(${sql.ref('marketplace_listings.description')}) like ${pattern} escape '\\')`,
-          );
-        }
+        let builder = db.publishedListings(query.q !== undefined && query.q !== '' ? { likePattern: likePattern(query.q) } : undefined);
         if (query.cursor !== undefined) {
           const after = decodeCursor(query.cursor);
           builder = builder.where((eb) =>
