@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
 import { assertTenantScope, mintTenantScope, type TenantScope } from '../identity/tenant-scope.js';
@@ -85,18 +85,30 @@ export class SqlTenantStore implements TenantStore {
     };
   }
 
+  /** One transaction for the whole file: a YAML that fails to apply changes nothing (and no in-memory provider key). */
   async applyConfig(config: GatewayConfig): Promise<void> {
-    for (const tenant of config.tenants) {
-      // Startup / reload acting for the operator: the YAML is the operator's own declaration.
-      await this.#transaction(mintTenantScope(tenant.id).tenantId, true, (db) => applyTenantConfig(db, tenant, this.#configKeys));
-    }
     const declared = new Set(config.tenants.map((t) => t.id));
-    for (const row of await this.#directory()) {
-      // A tenant removed from the YAML stops being served; its API data stays for the operator.
-      if (row.source === 'config' && row.disabled === 0 && !declared.has(row.id)) {
-        await this.#transaction(row.id, true, (db) => db.updateTenant({ disabled: 1 }));
+    const stagedKeys: ConfigProviderKeys = new Map();
+    const changed: string[] = [];
+    await this.#db.transaction().execute(async (trx) => {
+      for (const tenant of config.tenants) {
+        // Startup / reload acting for the operator: the YAML is the operator's own declaration.
+        const scope = mintTenantScope(tenant.id);
+        await this.#inTenant(trx, scope.tenantId, true, (db) => applyTenantConfig(db, tenant, stagedKeys));
+        changed.push(tenant.id);
       }
-    }
+      const directory = await trx.selectFrom('tenants').selectAll().execute();
+      for (const row of directory) {
+        // A tenant removed from the YAML stops being served; its API data stays for the operator.
+        if (row.source === 'config' && row.disabled === 0 && !declared.has(row.id)) {
+          await this.#inTenant(trx, row.id, true, (db) => db.updateTenant({ disabled: 1 }));
+          changed.push(row.id);
+        }
+      }
+    });
+    this.#configKeys.clear();
+    for (const [tenant, keys] of stagedKeys) this.#configKeys.set(tenant, keys);
+    for (const id of changed) await this.#emit(id);
   }
 
   async resealProviderKeys(): Promise<{ resealed: number; current: number; unreadable: number }> {
@@ -151,24 +163,27 @@ export class SqlTenantStore implements TenantStore {
   }
 
   async #transaction<T>(tenantId: string, write: boolean, fn: (db: ScopedDb) => Promise<T>): Promise<T> {
-    const result = await this.#db.transaction().execute(async (trx) => {
-      if (this.kind === 'postgres') {
-        await sql`select set_config(${TENANT_SETTING}, ${tenantId}, true)`.execute(trx);
-        // One writer per tenant at a time across instances (two instances applying the same YAML
-        // at start would otherwise both insert the rows the other just replaced).
-        if (write) await sql`select pg_advisory_xact_lock(hashtext(${`workjet.tenant:${tenantId}`}))`.execute(trx);
-      }
-      const scoped = new ScopedDb(trx, tenantId);
-      const value = await fn(scoped);
-      if (write) {
-        await scoped.bumpVersion();
-        // Delivered at commit, to every instance listening (none when the transaction rolls back).
-        if (this.kind === 'postgres') await sql`select pg_notify(${CHANGE_CHANNEL}, ${`${this.instanceId} ${tenantId}`})`.execute(trx);
-      }
-      return value;
-    });
+    const result = await this.#db.transaction().execute((trx) => this.#inTenant(trx, tenantId, write, fn));
     if (write) await this.#emit(tenantId);
     return result;
+  }
+
+  /** Scopes an open transaction to one tenant (again, for the next tenant of a YAML apply) and runs `fn` in it. */
+  async #inTenant<T>(trx: Transaction<Db>, tenantId: string, write: boolean, fn: (db: ScopedDb) => Promise<T>): Promise<T> {
+    if (this.kind === 'postgres') {
+      await sql`select set_config(${TENANT_SETTING}, ${tenantId}, true)`.execute(trx);
+      // One writer per tenant at a time across instances (two instances applying the same YAML
+      // at start would otherwise both insert the rows the other just replaced).
+      if (write) await sql`select pg_advisory_xact_lock(hashtext(${`workjet.tenant:${tenantId}`}))`.execute(trx);
+    }
+    const scoped = new ScopedDb(trx, tenantId);
+    const value = await fn(scoped);
+    if (write) {
+      await scoped.bumpVersion();
+      // Delivered at commit, to every instance listening (none when the transaction rolls back).
+      if (this.kind === 'postgres') await sql`select pg_notify(${CHANGE_CHANNEL}, ${`${this.instanceId} ${tenantId}`})`.execute(trx);
+    }
+    return value;
   }
 
   async #emit(tenantId: string): Promise<void> {

@@ -51,7 +51,7 @@ export interface TenantStore {
   readonly operator: OperatorTenants;
   /** Registry-facing: snapshots to compile and change notifications. Not for the admin API. */
   readonly sync: StoreSync;
-  /** Applies the YAML `tenants:` (source `config`): creates/updates what YAML declares, removes config rows YAML no longer declares. Api rows stay. */
+  /** Applies the YAML `tenants:` (source `config`) in one transaction: creates/updates what YAML declares, removes config rows YAML no longer declares, disables tenants it no longer declares. Api rows stay. */
   applyConfig(config: GatewayConfig): Promise<void>;
   /**
    * Master-key rotation (`npm run db:rotate-master-key`): re-seals every stored provider key under

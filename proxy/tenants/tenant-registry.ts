@@ -27,6 +27,7 @@ export class TenantRegistry {
   #timer: NodeJS.Timeout | undefined;
   #unsubscribe: () => void = () => undefined;
   #storeReachable = true;
+  #holdChanges = false;
 
   private constructor(store: TenantStore, config: GatewayConfig, logger: Logger) {
     this.#store = store;
@@ -38,7 +39,7 @@ export class TenantRegistry {
   static async open(input: { config: GatewayConfig; store: TenantStore; logger: Logger; pollIntervalMs?: number }): Promise<TenantRegistry> {
     const registry = new TenantRegistry(input.store, input.config, input.logger.child({ component: 'tenant-registry' }));
     await registry.#refreshStale();
-    registry.#unsubscribe = input.store.sync.onChange((tenantId) => registry.refresh(tenantId));
+    registry.#unsubscribe = input.store.sync.onChange((tenantId) => (registry.#holdChanges ? undefined : registry.refresh(tenantId)));
     const interval = input.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     registry.#timer = setInterval(() => void registry.#refreshStale(), interval);
     registry.#timer.unref();
@@ -69,16 +70,25 @@ export class TenantRegistry {
 
   /** Rebuilds one tenant's runtime from the store (serialised with every other refresh); resolves when it is in place. */
   refresh(tenantId: string): Promise<void> {
-    const next = this.#chain.then(() => this.#rebuild(tenantId));
-    this.#chain = next.catch(() => undefined);
-    return next;
+    return this.#enqueue([tenantId], true);
   }
 
-  /** Re-applies the YAML `tenants:` to the store (SIGHUP), then rebuilds every tenant whose data changed. */
+  /**
+   * Re-applies the YAML `tenants:` to the store (SIGHUP; one transaction: a failing file changes
+   * nothing and throws), then rebuilds every tenant and swaps them in one step, so no request
+   * sees half of the new file.
+   */
   async reload(config: GatewayConfig): Promise<void> {
     this.#dedicatedTenant = config.dedicatedTenant;
-    await this.#store.applyConfig(config);
-    await this.#refreshStale();
+    // Per-tenant change events during the apply would swap tenants one by one; the rebuild below covers them all.
+    this.#holdChanges = true;
+    try {
+      await this.#store.applyConfig(config);
+    } finally {
+      this.#holdChanges = false;
+    }
+    const versions = await this.#store.sync.versions();
+    await this.#enqueue([...new Set([...versions.keys(), ...this.#versions.keys()])], true);
   }
 
   /** False after the last version check could not reach the store (for `/readyz`); the compiled runtimes keep serving. */
@@ -92,7 +102,7 @@ export class TenantRegistry {
     this.#unsubscribe();
   }
 
-  /** The version check: rebuilds tenants whose version moved, drops tenants that are gone. */
+  /** The version check: rebuilds tenants whose version moved, drops tenants that are gone, all swapped in one step. */
   async #refreshStale(): Promise<void> {
     let versions: Map<string, number>;
     try {
@@ -104,35 +114,62 @@ export class TenantRegistry {
       this.#logger.warn({ err }, 'tenant version check failed');
       return;
     }
-    for (const [id, version] of versions) if (this.#versions.get(id) !== version) await this.refresh(id).catch(() => undefined);
-    for (const id of [...this.#versions.keys()]) if (!versions.has(id)) await this.refresh(id).catch(() => undefined);
+    const stale = [...versions].filter(([id, version]) => this.#versions.get(id) !== version).map(([id]) => id);
+    const gone = [...this.#versions.keys()].filter((id) => !versions.has(id));
+    if (stale.length + gone.length > 0) await this.#enqueue([...stale, ...gone], false).catch(() => undefined);
   }
 
-  async #rebuild(tenantId: string): Promise<void> {
-    if (this.#dedicatedTenant !== undefined && tenantId !== this.#dedicatedTenant) return;
-    // Startup / change following: the registry acts for the operator, for a tenant id the store listed.
-    const scope = mintTenantScope(tenantId);
-    let snapshot;
-    try {
-      snapshot = await this.#store.sync.snapshot(scope);
-    } catch (err) {
-      this.#logger.error({ err, tenant: tenantId }, 'tenant snapshot failed; serving the previous runtime');
-      throw err;
+  #enqueue(ids: readonly string[], force: boolean): Promise<void> {
+    const next = this.#chain.then(() => this.#rebuild(ids, force));
+    this.#chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Reads and compiles every tenant in `ids` first, then swaps them in one synchronous step, so
+   * no request sees half of a reload. A tenant whose snapshot cannot be read keeps its runtime;
+   * one whose data does not compile is not served (fail closed) until it is fixed.
+   */
+  async #rebuild(ids: readonly string[], force: boolean): Promise<void> {
+    const swaps: Array<() => void> = [];
+    let failure: unknown;
+    for (const tenantId of ids) {
+      if (this.#dedicatedTenant !== undefined && tenantId !== this.#dedicatedTenant) continue;
+      // The registry acts for the operator, for a tenant id the store listed or announced.
+      const scope = mintTenantScope(tenantId);
+      let snapshot;
+      try {
+        snapshot = await this.#store.sync.snapshot(scope);
+      } catch (err) {
+        this.#logger.error({ err, tenant: tenantId }, 'tenant snapshot failed; serving the previous runtime');
+        failure = err;
+        continue;
+      }
+      if (snapshot === undefined) {
+        swaps.push(() => this.#drop(tenantId));
+        continue;
+      }
+      // Refresh after a write always rebuilds (the YAML's in-memory provider keys may have changed with the same rows).
+      if (!force && this.#versions.get(tenantId) === snapshot.version && this.#tenants.has(tenantId) !== snapshot.tenant.disabled) continue;
+      const version = snapshot.version;
+      let runtime: TenantRuntime | undefined;
+      if (!snapshot.tenant.disabled) {
+        try {
+          runtime = compileRuntime(scope, snapshot.config, (tier, provider) => this.#logger.warn({ tenant: tenantId, tier, provider }, 'tier skipped: its provider does not exist'));
+        } catch (err) {
+          this.#logger.error({ err, tenant: tenantId }, 'tenant runtime does not compile; tenant not served until fixed');
+        }
+      }
+      swaps.push(() => {
+        this.#drop(tenantId);
+        this.#versions.set(tenantId, version);
+        if (!runtime) return;
+        this.#tenants.set(tenantId, runtime);
+        for (const key of runtime.keys) this.#keys.set(key.sha256, { tenant: runtime, key });
+      });
     }
-    if (snapshot !== undefined && this.#versions.get(tenantId) === snapshot.version && this.#tenants.has(tenantId) !== snapshot.tenant.disabled) return;
-    this.#drop(tenantId);
-    if (snapshot === undefined) return;
-    this.#versions.set(tenantId, snapshot.version);
-    if (snapshot.tenant.disabled) return;
-    let runtime: TenantRuntime;
-    try {
-      runtime = compileRuntime(scope, snapshot.config, (tier, provider) => this.#logger.warn({ tenant: tenantId, tier, provider }, 'tier skipped: its provider does not exist'));
-    } catch (err) {
-      this.#logger.error({ err, tenant: tenantId }, 'tenant runtime does not compile; tenant not served until fixed');
-      return;
-    }
-    this.#tenants.set(tenantId, runtime);
-    for (const key of runtime.keys) this.#keys.set(key.sha256, { tenant: runtime, key });
+    for (const swap of swaps) swap();
+    if (failure !== undefined) throw failure;
   }
 
   #drop(tenantId: string): void {

@@ -105,3 +105,23 @@ t.test('reload(config) re-applies the YAML and refreshes the runtime', async (t)
   t.same([...registry.get(acme).tiers.keys()], ['quick']);
   t.same([...registry.get(acme).users.keys()], ['alice']);
 });
+
+t.test('a reload that fails part-way changes nothing: the file is applied in one transaction', async (t) => {
+  const cfg = config({ kind: 'sqlite', path: ':memory:' });
+  const { store, registry } = await instance(t, cfg);
+  const apiKey = await store.keys.create(acme, { user: 'bob', createdBy: 'alice' });
+  // acme's change comes first in the file; beta then declares a key hash acme already holds, which the store refuses.
+  const broken = parseConfig({
+    store: { kind: 'sqlite', path: ':memory:' },
+    tenants: [
+      { id: 'acme', providers: { demo: { type: 'demo' } }, tiers: { quick: { provider: 'demo', model: 'demo-quick' } }, users: [{ id: 'alice', role: 'owner' }] },
+      { id: 'beta', users: [{ id: 'carol', role: 'owner' }], apiKeys: [{ id: 'clash', user: 'carol', sha256: hashApiKey(apiKey.key.reveal()) }] },
+    ],
+  });
+  await t.rejects(registry.reload(broken));
+  t.same([...registry.get(acme).tiers.keys()], ['fast'], 'the registry still serves the old file');
+  t.same((await store.tiers.list(acme)).map((x) => x.name), ['fast'], 'the store still holds the old file');
+  t.same((await store.users.list(acme)).map((u) => u.id), ['alice', 'bob']);
+  t.equal(registry.findTenantForSession('beta'), undefined, 'the half-applied tenant never appeared');
+  t.equal(registry.findKeyByHash(hashApiKey(apiKey.key.reveal()))?.tenant.config.id, 'acme');
+});
