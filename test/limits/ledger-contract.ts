@@ -53,7 +53,9 @@ export function spendLedgerContract(backend: Backend): void {
     await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
         const ledger = ledgers[i % 2] as SpendLedger;
-        await sleep(Math.random() * 30);
+        // Spread over 200 ms so settles interleave with later reserves even on a busy machine
+        // (with every reserve landing before any settle, only cap/worst could be granted).
+        await sleep(Math.random() * 200);
         const sentAt = ++clock;
         const outcome = await ledger.reserve(scope, { amountMicroUsd: worst, capMicroUsd: cap, ttlMs: TTL });
         const recvAt = ++clock;
