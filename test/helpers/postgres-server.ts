@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort, stopChild } from './child-process.js';
 
 /** Where Debian's `postgresql-15` package puts initdb, postgres and pg_dump (`scripts/test-setup.mjs` installs it). */
 export const POSTGRES_BIN = process.env['POSTGRES_BIN'] ?? '/usr/lib/postgresql/15/bin';
@@ -25,18 +25,6 @@ export interface TestPostgres {
   /** Runs a binary of the PostgreSQL install (pg_dump…) as the server's OS user; returns stdout. */
   run(binary: string, args: readonly string[]): string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The uid/gid to run PostgreSQL as: ours when not root, else the `workjet-pg` system user (created once). */
@@ -69,19 +57,6 @@ async function waitReady(port: number, child: ChildProcess, deadline: number): P
   throw new Error(`postgres on port ${port} did not accept connections`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    // SIGINT: PostgreSQL's "fast" shutdown (disconnects clients, no wait).
-    child.kill('SIGINT');
-  });
-}
-
 /**
  * Starts a real PostgreSQL 15 (initdb into a temp dir, then the server on a free loopback
  * port, fsync off) as a non-root user, and stops and removes it when `t` tears down. The
@@ -111,7 +86,7 @@ export async function startPostgresServer(t: Teardown): Promise<TestPostgres> {
       await waitReady(port, candidate, Date.now() + 15_000);
       child = candidate;
     } catch {
-      await stopChild(candidate);
+      await stopChild(candidate, 'SIGINT', 5000);
     }
   }
   if (!child) throw new Error('could not start postgres on a free port');
@@ -130,7 +105,8 @@ export async function startPostgresServer(t: Teardown): Promise<TestPostgres> {
       await client.end();
     }
   };
-  const stop = () => stopChild(server);
+  // SIGINT: PostgreSQL's "fast" shutdown (disconnects clients, no wait).
+  const stop = () => stopChild(server, 'SIGINT', 5000);
   t.teardown(async () => {
     await stop();
     process.off('exit', killOnExit);

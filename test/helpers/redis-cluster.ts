@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REDIS_SERVER_BIN } from './redis-server.js';
+import { freePort, stopChild } from './child-process.js';
 
 const run = promisify(execFile);
 /** Debian's `redis-tools` (a dependency of `redis-server`) puts it here. */
@@ -24,18 +24,6 @@ export interface TestRedisCluster {
   revive(index: number): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function cli(port: number, ...args: string[]): Promise<string> {
   const { stdout } = await run(REDIS_CLI_BIN, ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 10_000 });
   return stdout;
@@ -52,18 +40,6 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`redis cluster: ${what} within ${timeoutMs} ms`);
-}
-
-function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill(signal);
-  });
 }
 
 /**
