@@ -1,50 +1,16 @@
 import t from 'tap';
-import { pino } from 'pino';
 import { startRedisCluster } from '../helpers/redis-cluster.js';
-import { createRedisClient, closeRedis, waitForRedis, type RedisClient } from '../../proxy/limits/redis-connection.js';
+import type { RedisClient } from '../../proxy/limits/redis-connection.js';
 import { hashSlot } from '../../proxy/limits/hash-slot.js';
-import { RedisRateLimitStore } from '../../proxy/limits/redis-rate-limit-store.js';
-import { RedisSpendLedger } from '../../proxy/limits/redis-spend-ledger.js';
-import type { Clock } from '../../proxy/limits/month.js';
-import { rateLimitContract, type Backend } from './store-contract.js';
+import { rateLimitContract } from './store-contract.js';
 import { spendLedgerContract } from './ledger-contract.js';
 import { stageContract } from './stage-contract.js';
+import { redisBackend } from './redis-backend.js';
 
 // The same contract suites as redis-contract.test.ts, on a real 3-master Redis Cluster reached
 // through ioredis' Cluster client: every script must find all its keys on one master.
 const cluster = await startRedisCluster(t);
-const logger = pino({ level: 'silent' });
-const clients = new Map<number, RedisClient>();
-const closers: (() => Promise<void>)[] = [];
-
-/** One cluster client per simulated gateway instance. */
-async function clientFor(instance: number): Promise<RedisClient> {
-  let client = clients.get(instance);
-  if (!client) {
-    client = createRedisClient({ cluster: cluster.urls }, { commandTimeoutMs: 2000, logger, name: `test-${instance}` });
-    clients.set(instance, client);
-    await waitForRedis(client, 10_000);
-  }
-  return client;
-}
-
-t.teardown(async () => {
-  for (const close of closers) await close();
-  for (const client of clients.values()) await closeRedis(client);
-});
-
-const backend: Backend = {
-  name: 'redis-cluster',
-  sharedAcrossInstances: true,
-  async rateLimits(options: { windowMs?: number; instance?: number }) {
-    return new RedisRateLimitStore(await clientFor(options.instance ?? 0), options.windowMs === undefined ? {} : { windowMs: options.windowMs });
-  },
-  async ledger(options: { clock?: Clock; instance?: number }) {
-    const ledger = new RedisSpendLedger(await clientFor(options.instance ?? 0), options.clock ? { clock: options.clock } : {});
-    closers.push(() => ledger.close());
-    return ledger;
-  },
-};
+const { backend, clientFor } = redisBackend<RedisClient>(t, 'redis-cluster', { cluster: cluster.urls }, 10_000);
 
 rateLimitContract(backend);
 spendLedgerContract(backend);

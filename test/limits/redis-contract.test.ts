@@ -1,48 +1,12 @@
 import t from 'tap';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { startRedisServer } from '../helpers/redis-server.js';
-import { createRedisClient, closeRedis, waitForRedis } from '../../proxy/limits/redis-connection.js';
-import { RedisRateLimitStore } from '../../proxy/limits/redis-rate-limit-store.js';
-import { RedisSpendLedger } from '../../proxy/limits/redis-spend-ledger.js';
-import type { Clock } from '../../proxy/limits/month.js';
-import { rateLimitContract, type Backend } from './store-contract.js';
+import { rateLimitContract } from './store-contract.js';
 import { spendLedgerContract } from './ledger-contract.js';
 import { stageContract } from './stage-contract.js';
+import { redisBackend } from './redis-backend.js';
 
 const redis = await startRedisServer(t);
-const logger = pino({ level: 'silent' });
-const clients = new Map<number, Redis>();
-const closers: (() => Promise<void>)[] = [];
-
-/** One ioredis connection per simulated gateway instance. */
-async function clientFor(instance: number): Promise<Redis> {
-  let client = clients.get(instance);
-  if (!client) {
-    client = createRedisClient(redis.url, { commandTimeoutMs: 2000, logger, name: `test-${instance}` });
-    clients.set(instance, client);
-    await waitForRedis(client, 5000);
-  }
-  return client;
-}
-
-t.teardown(async () => {
-  for (const close of closers) await close();
-  for (const client of clients.values()) await closeRedis(client);
-});
-
-const backend: Backend = {
-  name: 'redis',
-  sharedAcrossInstances: true,
-  async rateLimits(options: { windowMs?: number; instance?: number }) {
-    return new RedisRateLimitStore(await clientFor(options.instance ?? 0), options.windowMs === undefined ? {} : { windowMs: options.windowMs });
-  },
-  async ledger(options: { clock?: Clock; instance?: number }) {
-    const ledger = new RedisSpendLedger(await clientFor(options.instance ?? 0), options.clock ? { clock: options.clock } : {});
-    closers.push(() => ledger.close());
-    return ledger;
-  },
-};
+const { backend, clientFor } = redisBackend(t, 'redis', redis.url, 5000);
 
 rateLimitContract(backend);
 spendLedgerContract(backend);
