@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientApi, RouteKind, Principal, ModelRequest, PolicyDecision, DlpFinding, TokenUsage } from './types.js';
 import type { GatewayError } from '../errors/gateway-error.js';
+import type { BudgetHold, LimitAdmission, RoutePlan, SettleResult } from './stage-results.js';
 
 function required<T>(value: T | undefined, field: string, stage: string): T {
   if (value === undefined) throw new Error(`ctx.${field} read before stage ${stage} wrote it`);
@@ -61,8 +62,13 @@ export class RequestContext {
   heldTail?: Buffer | string;
   /** Completion text captured for `audit.includeContent` (already DLP-redacted). */
   capturedContent?: { prompt?: unknown; completion?: string };
-  /** Per-stage extension state (limit reservations, budget reservation, …) keyed by stage name. */
-  readonly stageState = new Map<string, unknown>();
+  #plan?: RoutePlan;
+  /** Written by limit when a rate limit admitted the request (absent when none applies). */
+  admission?: LimitAdmission;
+  /** Written by budget when the tenant has a budget (absent otherwise). */
+  reservation?: BudgetHold;
+  /** Written by settle, once; read by audit. */
+  settled?: SettleResult;
 
   constructor(init: { requestId: string; api: ClientApi; route: RouteKind; req: IncomingMessage; res: ServerResponse; ip: string; now?: Date }) {
     this.requestId = init.requestId;
@@ -113,6 +119,14 @@ export class RequestContext {
   }
   peekFindings(): DlpFinding[] | undefined {
     return this.#findings;
+  }
+
+  /** The attempts forward tries, written by route. */
+  get plan(): RoutePlan {
+    return required(this.#plan, 'plan', 'route');
+  }
+  set plan(value: RoutePlan) {
+    this.#plan = value;
   }
 
   /** Body to send upstream: the rewritten copy if a stage made one, else the parsed body. */

@@ -17,7 +17,7 @@ import { createForwardStage } from '../pipeline/stages/forward.js';
 import { createSettleStage } from '../pipeline/stages/settle.js';
 import { createAuditStage } from '../pipeline/stages/audit.js';
 import { createListModelsStage } from '../pipeline/stages/list-models.js';
-import { createResponseDlpFilter } from '../dlp/response-dlp-filter.js';
+import { createResponseDlpFilter } from '../pipeline/response-dlp.js';
 
 /**
  * The named chain of every route, in DESIGN.md's order. Adding a stage is adding a file and a

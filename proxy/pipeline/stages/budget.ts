@@ -9,23 +9,8 @@ import { costMicroUsd, microToUsd, usdToMicro, worstCasePrice, type ModelPrice, 
 import { estimateInputTokens } from '../../limits/token-estimate.js';
 import { enforceDefaultOutputCap, outputTokenBound } from '../../limits/output-cap.js';
 
-/** `ctx.stageState` key of the budget reservation, read by settle. */
-export const BUDGET_STATE = 'budget';
-
-/** What budget leaves for settle. */
-export interface BudgetState {
-  readonly reservation: Reservation;
-  readonly capMicroUsd: number;
-  readonly alertThresholds: readonly number[];
-  /** The highest prices among the models the tier may call: used when the answering model has no price of its own. */
-  readonly worstCasePrice: ModelPrice;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  /** Stops renewing the reservation (settle calls it first). */
-  readonly stopRenewal: () => void;
-  /** Logs and reports the thresholds this request's settle crossed. */
-  readonly raiseAlerts: (alerts: readonly BudgetAlert[]) => void;
-}
+/** What budget leaves for settle (`ctx.reservation`). */
+export type { BudgetHold as BudgetState } from '../stage-results.js';
 
 export interface BudgetStageDeps {
   readonly ledger: SpendLedger;
@@ -101,7 +86,7 @@ export function createBudgetStage(deps: BudgetStageDeps): BudgetStage {
           }
         }
       };
-      ctx.stageState.set(BUDGET_STATE, {
+      ctx.reservation = {
         reservation,
         capMicroUsd,
         alertThresholds: budget.alertThresholds,
@@ -110,7 +95,7 @@ export function createBudgetStage(deps: BudgetStageDeps): BudgetStage {
         outputTokens,
         stopRenewal,
         raiseAlerts,
-      } satisfies BudgetState);
+      };
     },
   };
 }

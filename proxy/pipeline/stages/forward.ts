@@ -13,13 +13,8 @@ import { clientGone, relayStream } from '../../providers/stream-relay.js';
 import { isObject, tryParseJson } from '../../providers/json-fields.js';
 import { plainUpstreamRequestId, renderUpstreamError, scrubSecrets, upstreamErrorFields, upstreamSecrets } from '../../providers/upstream-answer.js';
 import type { SseTransform } from '../../providers/sse-types.js';
-import {
-  CAPTURE_CONTENT_KEY,
-  responseBodyFilters,
-  responseTransformFactories,
-  type ResponseFilter,
-} from '../../providers/response-extensions.js';
-import { getRoutePlan, type RouteAttempt } from './route.js';
+import type { ResponseFilter } from '../response-dlp.js';
+import type { RouteAttempt } from '../stage-results.js';
 
 export interface ForwardDeps {
   readonly pool: UpstreamPool;
@@ -40,8 +35,8 @@ function header(headers: Dispatcher.ResponseData['headers'], name: string): stri
   return Array.isArray(value) ? value[0] : value;
 }
 
-function wantsCapture(ctx: RequestContext, deps: ForwardDeps): boolean {
-  return deps.captureContent === true || ctx.stageState.get(CAPTURE_CONTENT_KEY) === true;
+function wantsCapture(deps: ForwardDeps): boolean {
+  return deps.captureContent === true;
 }
 
 function resultHeaders(contentType: string | undefined, upstreamRequestId: string | undefined): Record<string, string> {
@@ -131,24 +126,21 @@ async function handleJson(ctx: RequestContext, deps: ForwardDeps, adapter: Provi
   if (usage) ctx.usage = usage;
   let body: Buffer | string = raw;
   let final = parsed;
-  const filters = responseBodyFilters(ctx);
-  if ((deps.responseFilter || filters.length > 0) && ctx.route !== 'embeddings') {
+  if (deps.responseFilter && ctx.route !== 'embeddings') {
     const text = raw;
-    let filtered = deps.responseFilter ? deps.responseFilter.filterBody(ctx, text) : text;
-    for (const filter of filters) filtered = filter(ctx, filtered);
+    const filtered = deps.responseFilter.filterBody(ctx, text);
     if (filtered !== text) {
       body = filtered;
       final = tryParseJson(filtered);
     }
   }
-  if (wantsCapture(ctx, deps)) ctx.capturedContent = { ...ctx.capturedContent, completion: adapter.responseText(ctx.route, final) };
+  if (wantsCapture(deps)) ctx.capturedContent = { ...ctx.capturedContent, completion: adapter.responseText(ctx.route, final) };
   ctx.pendingResponse = { status: response.statusCode, headers: resultHeaders('application/json', upstreamRequestId), body };
   return undefined;
 }
 
 function streamTransforms(ctx: RequestContext, deps: ForwardDeps, secrets: readonly string[]): SseTransform[] {
   const out: SseTransform[] = secrets.length > 0 ? [scrubTransform(secrets)] : [];
-  for (const factory of responseTransformFactories(ctx)) out.push(factory(ctx));
   const dlp = deps.responseFilter?.streamTransform(ctx);
   if (dlp) out.push(dlp);
   return out;
@@ -186,7 +178,7 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
       const outcome = await relayStream({
         ctx, adapter, body: response.body, result, startedAt, upstreamRequestId,
         extraTransforms: streamTransforms(ctx, deps, secrets),
-        capture: wantsCapture(ctx, deps),
+        capture: wantsCapture(deps),
       });
       return outcome.kind === 'retry' ? outcome.error : undefined;
     }
@@ -212,7 +204,7 @@ export function createForwardStage(deps: ForwardDeps): Stage {
   return {
     name: 'forward',
     async run(ctx: RequestContext) {
-      const plan = getRoutePlan(ctx);
+      const plan = ctx.plan;
       let lastError: GatewayError | undefined;
       for (let i = 0; i < plan.attempts.length; i++) {
         const attempt = plan.attempts[i] as RouteAttempt;

@@ -10,14 +10,8 @@ import { rateLimitHeaders } from '../../limits/rate-limit-headers.js';
 import { estimateInputTokens } from '../../limits/token-estimate.js';
 import { outputTokenBound } from '../../limits/output-cap.js';
 
-/** `ctx.stageState` key of what limit leaves for settle. */
-export const LIMIT_STATE = 'limit';
-
-/** What settle needs to correct the tokens/min estimate with the real usage. */
-export interface LimitState {
-  readonly handle: AdmissionHandle | undefined;
-  readonly estimatedTokens: number;
-}
+/** What limit leaves for settle (`ctx.admission`). */
+export type { LimitAdmission as LimitState } from '../stage-results.js';
 
 export interface LimitStageDeps {
   readonly store: RateLimitStore;
@@ -85,7 +79,7 @@ export function createLimitStage(deps: LimitStageDeps): LimitStage {
       }
       Object.assign(ctx.responseHeaders, rateLimitHeaders(result));
       if (!result.allowed) throw refusal(result, tokens);
-      ctx.stageState.set(LIMIT_STATE, { handle: result.handle, estimatedTokens: tokens } satisfies LimitState);
+      ctx.admission = { handle: result.handle, estimatedTokens: tokens };
     },
   };
 }

@@ -6,6 +6,7 @@ import type { TenantScope } from '../../identity/tenant-scope.js';
 import type { ProviderEndpoint } from '../../providers/provider-adapter.js';
 import { adapterFor } from '../../providers/adapter-for.js';
 import { GatewayError } from '../../errors/gateway-error.js';
+import type { RouteAttempt, RoutePlan } from '../stage-results.js';
 
 /** What route needs from the tenant registry (structurally satisfied by `TenantRuntime`). */
 export interface RouteTenantRuntime {
@@ -17,26 +18,11 @@ export interface RouteRegistry {
   get(scope: TenantScope): RouteTenantRuntime;
 }
 
-/** One upstream attempt: a provider of the caller's tenant (with that tenant's key) and its model. */
-export interface RouteAttempt {
-  /** Tier name, or `provider/model` for a direct model or an inline fallback. */
-  readonly label: string;
-  readonly provider: ProviderEndpoint;
-  readonly model: string;
-}
-
-/** The ordered attempts forward tries: the resolved target first, then the tier's fallbacks. */
-export interface RoutePlan {
-  readonly attempts: readonly RouteAttempt[];
-}
-
-export const ROUTE_STATE_KEY = 'route';
+export type { RouteAttempt, RoutePlan } from '../stage-results.js';
 
 /** The plan route stored for this request; reading it before route ran is a bug. */
 export function getRoutePlan(ctx: RequestContext): RoutePlan {
-  const plan = ctx.stageState.get(ROUTE_STATE_KEY) as RoutePlan | undefined;
-  if (!plan) throw new Error('route plan read before stage route wrote it');
-  return plan;
+  return ctx.plan;
 }
 
 /** A provider can serve an attempt only in the client's own API (cross-API translation is not done here). */
@@ -79,8 +65,7 @@ export function createRouteStage(deps: { registry: RouteRegistry }): Stage {
           add(`${fallback.provider}/${fallback.model}`, fallback.provider, fallback.model);
         }
       }
-      const plan: RoutePlan = { attempts };
-      ctx.stageState.set(ROUTE_STATE_KEY, plan);
+      ctx.plan = { attempts } satisfies RoutePlan;
     },
   };
 }
