@@ -1,4 +1,4 @@
-import type { Principal } from '../pipeline/types.js';
+import type { Principal } from '../core/vocabulary.js';
 import type { TenantRuntime } from '../tenants/tenant-registry.js';
 
 /** What an admin handler gets: the caller, its own tenant (never another), path params and query. */

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { renderErrorBody, errorHeaders } from '../errors/render.js';
-import type { Principal, PolicyDecision } from '../pipeline/types.js';
+import type { Principal, PolicyDecision } from '../core/vocabulary.js';
 import type { TenantRegistry } from '../tenants/tenant-registry.js';
 import type { SessionVerifier } from '../identity/session-verifier.js';
 import { identify } from '../pipeline/stages/identify.js';

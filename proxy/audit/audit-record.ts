@@ -1,6 +1,6 @@
 import RE2 from 're2';
 import type { RequestContext } from '../pipeline/context.js';
-import type { Principal, PolicyDecision, RouteKind } from '../pipeline/types.js';
+import type { Principal, PolicyDecision, RouteKind } from '../core/vocabulary.js';
 import { assertTenantScope, type TenantScope } from '../identity/tenant-scope.js';
 import { UNAUTHENTICATED_PARTITION } from './audit-key.js';
 import { newLogId } from './log-id.js';

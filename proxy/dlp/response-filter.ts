@@ -1,4 +1,4 @@
-import type { DlpFinding, RouteKind } from '../pipeline/types.js';
+import type { DlpFinding, RouteKind } from '../core/vocabulary.js';
 import type { SseEvent, SseTransform } from '../providers/sse-types.js';
 import { ERROR_CATALOG } from '../errors/catalog.js';
 import { ResponseBlocked, ResponseChannels } from './response-channels.js';

@@ -1,7 +1,7 @@
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import type { RequestContext } from '../pipeline/context.js';
-import type { RouteKind } from '../pipeline/types.js';
+import type { RouteKind } from '../core/vocabulary.js';
 
 /**
  * Input-token estimate of a request, used as the worst case by the budget stage and as the

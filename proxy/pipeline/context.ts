@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClientApi, RouteKind, Principal, ModelRequest, PolicyDecision, DlpFinding, TokenUsage } from './types.js';
+import type { ClientApi, RouteKind, Principal, ModelRequest, PolicyDecision, DlpFinding, TokenUsage } from '../core/vocabulary.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import type { BudgetHold, LimitAdmission, RoutePlan, SettleResult } from './stage-results.js';
 

@@ -1,5 +1,5 @@
 import type { RequestContext } from './context.js';
-import type { DlpFinding } from './types.js';
+import type { DlpFinding } from '../core/vocabulary.js';
 import type { SseTransform } from '../providers/sse-types.js';
 import type { TenantScope } from '../identity/tenant-scope.js';
 import { GatewayError } from '../errors/gateway-error.js';

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderType } from '../config/schema.js';
 import type { Secret } from '../identity/secret.js';
-import type { ClientApi, RouteKind, TokenUsage } from '../pipeline/types.js';
+import type { ClientApi, RouteKind, TokenUsage } from '../core/vocabulary.js';
 import type { SseEvent, SseTransform } from './sse-types.js';
 
 /** One provider of one tenant, as forward needs it (structurally the registry's ResolvedProvider). */

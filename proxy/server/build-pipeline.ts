@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { TenantRegistry } from '../tenants/tenant-registry.js';
 import type { SessionVerifier } from '../identity/session-verifier.js';
-import type { RouteKind } from '../pipeline/types.js';
+import type { RouteKind } from '../core/vocabulary.js';
 import type { Pipeline } from './run-request.js';
 import type { GatewayServices } from './build-services.js';
 import { createIdentifyStage } from '../pipeline/stages/identify.js';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RequestContext } from '../pipeline/context.js';
-import type { RouteKind } from '../pipeline/types.js';
+import type { RouteKind } from '../core/vocabulary.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { runPipeline, sendError, type Pipeline, type StageTimer } from './run-request.js';
 import { MODEL_ROUTES, routePath } from './route-table.js';

@@ -2,7 +2,7 @@ import type { GatewayConfig, TenantConfig, Role } from '../config/schema.js';
 import { Secret } from '../identity/secret.js';
 import { providerTypeOf, DEFAULT_BASE_URLS } from '../config/provider-type.js';
 import { mintTenantScope, assertTenantScope, type TenantScope } from '../identity/tenant-scope.js';
-import type { ModelTarget } from '../pipeline/types.js';
+import type { ModelTarget } from '../core/vocabulary.js';
 import type { ProviderEndpoint } from '../providers/provider-adapter.js';
 import { compileTenantDlp, type TenantDlp } from '../dlp/tenant-dlp.js';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { RequestContext } from '../../proxy/pipeline/context.js';
 import type { Stage } from '../../proxy/pipeline/stage.js';
-import type { ClientApi, RouteKind } from '../../proxy/pipeline/types.js';
+import type { ClientApi, RouteKind } from '../../proxy/core/vocabulary.js';
 import { mintTenantScope } from '../../proxy/identity/tenant-scope.js';
 import { Secret } from '../../proxy/identity/secret.js';
 import { runPipeline } from '../../proxy/server/run-request.js';

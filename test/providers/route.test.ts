@@ -2,7 +2,7 @@ import t from 'tap';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { RequestContext } from '../../proxy/pipeline/context.js';
-import type { ClientApi, RouteKind } from '../../proxy/pipeline/types.js';
+import type { ClientApi, RouteKind } from '../../proxy/core/vocabulary.js';
 import { mintTenantScope } from '../../proxy/identity/tenant-scope.js';
 import { Secret } from '../../proxy/identity/secret.js';
 import { createRouteStage, getRoutePlan, type RouteTenantRuntime } from '../../proxy/pipeline/stages/route.js';

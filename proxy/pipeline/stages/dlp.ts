@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Stage } from '../stage.js';
-import type { DlpFinding } from '../types.js';
+import type { DlpFinding } from '../../core/vocabulary.js';
 import type { TenantScope } from '../../identity/tenant-scope.js';
 import type { TenantDlp } from '../../dlp/tenant-dlp.js';
 import { GatewayError } from '../../errors/gateway-error.js';

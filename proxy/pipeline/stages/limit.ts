@@ -3,7 +3,7 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import type { RateLimitsConfig } from '../../config/schema.js';
 import type { Stage } from '../stage.js';
 import type { RequestContext } from '../context.js';
-import type { Principal } from '../types.js';
+import type { Principal } from '../../core/vocabulary.js';
 import type { AdmissionHandle, AdmitResult, RateLimitRule, RateLimitStore } from '../../limits/rate-limit-store.js';
 import type { TenantConfigSource } from '../../limits/tenant-config-source.js';
 import { rateLimitHeaders } from '../../limits/rate-limit-headers.js';

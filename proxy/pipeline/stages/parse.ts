@@ -3,7 +3,7 @@ import { readBody } from '../../server/read-body.js';
 import { exceedsJsonDepth } from '../../json/nesting-depth.js';
 import type { Stage } from '../stage.js';
 import type { RequestContext } from '../context.js';
-import type { ClientApi, ModelTarget, RouteKind } from '../types.js';
+import type { ClientApi, ModelTarget, RouteKind } from '../../core/vocabulary.js';
 import type { TenantRegistry, TenantRuntime } from '../../tenants/tenant-registry.js';
 
 function bad(message: string, param: string | null = null): GatewayError {

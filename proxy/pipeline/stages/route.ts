@@ -1,6 +1,6 @@
 import type { Stage } from '../stage.js';
 import type { RequestContext } from '../context.js';
-import type { ClientApi, RouteKind } from '../types.js';
+import type { ClientApi, RouteKind } from '../../core/vocabulary.js';
 import type { TierConfig } from '../../config/schema.js';
 import type { TenantScope } from '../../identity/tenant-scope.js';
 import type { ProviderEndpoint } from '../../providers/provider-adapter.js';
