@@ -41,7 +41,8 @@ function capField(route: string, model: string): string | undefined {
   }
 }
 
-function isReasoningModel(model: string): boolean {
+/** Reasoning models (o-series, gpt-5) take `max_completion_tokens` and reject `max_tokens`. */
+export function isReasoningModel(model: string): boolean {
   const m = model.toLowerCase();
   return m.startsWith('o1') || m.startsWith('o3') || m.startsWith('o4') || m.startsWith('gpt-5');
 }

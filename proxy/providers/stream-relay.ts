@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { RequestContext, UpstreamResult } from '../pipeline/context.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { renderErrorBody } from '../errors/render.js';
-import type { ProviderAdapter } from './provider-adapter.js';
+import type { CallShape } from '../translate/call-shape.js';
 import type { SseEvent, SseTransform } from './sse-types.js';
 import { SseParser, serializeSseEvent } from './sse.js';
 import { TransformChain } from './transform-chain.js';
@@ -11,7 +11,8 @@ import { mapUpstreamError } from './upstream-pool.js';
 
 export interface RelayInput {
   readonly ctx: RequestContext;
-  readonly adapter: ProviderAdapter;
+  /** The provider adapter, and the translator and client-format adapter when the call is translated. */
+  readonly shape: CallShape;
   readonly body: Readable;
   readonly result: UpstreamResult;
   /** `performance.now()` when the attempt started. */
@@ -64,10 +65,15 @@ export function streamErrorEvent(ctx: RequestContext, err: GatewayError): string
  * `ctx.heldTail` for the runner to write after audit.
  */
 export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
-  const { ctx, adapter, result } = input;
+  const { ctx, shape, result } = input;
   const res = ctx.res;
-  const session = adapter.openStream(ctx.route, { clientWantsUsage: clientWantsUsage(ctx) });
-  const chain = new TransformChain([session.transform, ...input.extraTransforms]);
+  const translator = shape.translator;
+  // The provider's own session reads real usage (and a first-event error) from the provider's
+  // events; on a translated call a client-format session after the translator decides what the
+  // client asked for (usage chunk) and which frames are terminal or errors.
+  const upstream = shape.adapter.openStream(shape.upstreamRoute, { clientWantsUsage: translator ? true : clientWantsUsage(ctx) });
+  const session = translator ? shape.client.openStream(ctx.route, { clientWantsUsage: clientWantsUsage(ctx) }) : upstream;
+  const chain = new TransformChain(translator ? [upstream.transform, translator.stream(), session.transform, ...input.extraTransforms] : [upstream.transform, ...input.extraTransforms]);
   const parser = new SseParser();
   let committed = false;
   let terminal = false;
@@ -92,14 +98,14 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
         continue;
       }
       if (session.isError(event) && !ctx.error) ctx.error = new GatewayError('upstream_error', `Provider '${result.provider}' reported an error mid-stream.`);
-      if (input.capture) completion += adapter.eventText(ctx.route, event);
+      if (input.capture) completion += shape.client.eventText(ctx.route, event);
       out += serializeSseEvent(event);
     }
     if (out.length > 0 && !res.write(out)) await waitForDrain(res);
   };
 
   const settle = (): void => {
-    ctx.usage = session.usage() ?? ctx.usage;
+    ctx.usage = upstream.usage() ?? ctx.usage;
     result.latencyMs = performance.now() - input.startedAt;
     if (input.capture) ctx.capturedContent = { ...ctx.capturedContent, completion };
   };
@@ -109,7 +115,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
       const events = parser.push(chunk);
       if (events.length === 0) continue;
       if (!committed) {
-        if (session.isError(events[0] as SseEvent)) {
+        if (upstream.isError(events[0] as SseEvent)) {
           input.body.destroy();
           return { kind: 'retry', error: new GatewayError('upstream_error', `Provider '${result.provider}' failed before sending any content.`) };
         }

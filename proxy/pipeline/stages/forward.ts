@@ -5,9 +5,8 @@ import type { Stage } from '../stage.js';
 import type { RequestContext, UpstreamResult } from '../context.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import { GatewayError } from '../../errors/gateway-error.js';
-import type { ProviderAdapter } from '../../providers/provider-adapter.js';
 import { classifyUpstreamStatus } from '../../providers/provider-adapter.js';
-import { adapterFor } from '../../providers/adapter-for.js';
+import { callShape, type CallShape } from '../../translate/call-shape.js';
 import { mapUpstreamError, type UpstreamPool } from '../../providers/upstream-pool.js';
 import { clientGone, relayStream } from '../../providers/stream-relay.js';
 import { isObject, tryParseJson } from '../../providers/json-fields.js';
@@ -84,7 +83,7 @@ function scrubTransform(secrets: readonly string[]): SseTransform {
  * the provider's status on with its message, type, code and param, scrubbed of credentials,
  * through response DLP, in the client's error shape (never the provider's bytes as they came).
  */
-async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, response: Dispatcher.ResponseData, result: UpstreamResult, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
+async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, shape: CallShape, response: Dispatcher.ResponseData, result: UpstreamResult, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
   const status = response.statusCode;
   const kind = classifyUpstreamStatus(status);
   if (kind !== 'passthrough') {
@@ -101,7 +100,9 @@ async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, respons
     const code = status === 504 || status === 408 ? 'upstream_timeout' : 'upstream_error';
     return new GatewayError(code, `Provider '${result.provider}' answered HTTP ${status}.`, { headers });
   }
-  const fields = upstreamErrorFields(status, result.provider, await readCapped(response.body, MAX_ERROR_BODY), secrets);
+  const raw = upstreamErrorFields(status, result.provider, await readCapped(response.body, MAX_ERROR_BODY), secrets);
+  // A translated call answers in the client's vocabulary: the provider's error type means nothing to its SDK.
+  const fields = shape.translator ? { ...raw, type: undefined, code: null } : raw;
   const message = deps.responseFilter?.filterText?.(ctx, fields.message) ?? fields.message;
   const body = renderUpstreamError(ctx.api, { ...fields, message }, ctx.requestId);
   ctx.pendingResponse = { status, headers: resultHeaders('application/json', upstreamRequestId), body };
@@ -113,7 +114,7 @@ async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, respons
  * A 2xx body that is not a JSON object is a broken upstream (an HTML page, a proxy's text): a
  * fallback-able 502, none of its bytes shown. Credentials the gateway sent are scrubbed first.
  */
-async function handleJson(ctx: RequestContext, deps: ForwardDeps, adapter: ProviderAdapter, response: Dispatcher.ResponseData, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
+async function handleJson(ctx: RequestContext, deps: ForwardDeps, shape: CallShape, response: Dispatcher.ResponseData, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
   const received = (await readAll(response.body)).toString('utf8');
   let parsed = tryParseJson(received);
   if (!isObject(parsed)) {
@@ -121,9 +122,11 @@ async function handleJson(ctx: RequestContext, deps: ForwardDeps, adapter: Provi
   }
   const scrubbed = scrubSecrets(received, secrets);
   if (scrubbed !== received) parsed = tryParseJson(scrubbed);
-  const raw = scrubbed;
-  const usage = adapter.parseUsage(ctx.route, parsed);
+  const usage = shape.adapter.parseUsage(shape.upstreamRoute, parsed);
   if (usage) ctx.usage = usage;
+  // From here on the body is in the client's format: response DLP and capture read that.
+  if (shape.translator && isObject(parsed)) parsed = shape.translator.response(parsed);
+  const raw = shape.translator ? JSON.stringify(parsed) : scrubbed;
   let body: Buffer | string = raw;
   let final = parsed;
   if (deps.responseFilter && ctx.route !== 'embeddings') {
@@ -134,7 +137,7 @@ async function handleJson(ctx: RequestContext, deps: ForwardDeps, adapter: Provi
       final = tryParseJson(filtered);
     }
   }
-  if (wantsCapture(deps)) ctx.capturedContent = { ...ctx.capturedContent, completion: adapter.responseText(ctx.route, final) };
+  if (wantsCapture(deps)) ctx.capturedContent = { ...ctx.capturedContent, completion: shape.client.responseText(ctx.route, final) };
   ctx.pendingResponse = { status: response.statusCode, headers: resultHeaders('application/json', upstreamRequestId), body };
   return undefined;
 }
@@ -148,10 +151,16 @@ function streamTransforms(ctx: RequestContext, deps: ForwardDeps, secrets: reado
 
 async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: RouteAttempt, index: number): Promise<AttemptOutcome> {
   const { provider, model } = attempt;
-  const adapter = adapterFor(provider.type, ctx.route);
+  const shape = callShape(provider.type, ctx.api, ctx.route);
+  if (!shape) throw new GatewayError('upstream_error', `Provider '${provider.name}' cannot serve this endpoint.`);
   const baseUrl = provider.type === 'demo' ? await deps.pool.demoBaseUrl() : provider.baseUrl;
   if (baseUrl === undefined) throw new GatewayError('upstream_error', `Provider '${provider.name}' has no base URL.`);
-  const request = adapter.buildRequest({ route: ctx.route, endpoint: provider, baseUrl, model, body: ctx.outgoingBody, stream: ctx.request.stream, clientHeaders: ctx.req.headers });
+  // Each attempt translates afresh from the untouched client body (after DLP and budget rewrites).
+  const translator = shape.translator;
+  const body = translator ? translator.request(ctx.outgoingBody, model, ctx.request.stream) : ctx.outgoingBody;
+  // The client's own API headers (`openai-beta`, `anthropic-beta`) mean nothing to another API.
+  const clientHeaders = translator ? {} : ctx.req.headers;
+  const request = shape.adapter.buildRequest({ route: shape.upstreamRoute, endpoint: provider, baseUrl, model, body, stream: ctx.request.stream, clientHeaders });
   const secrets = upstreamSecrets(request);
   const signal = ctx.clientAbort.signal;
   const startedAt = performance.now();
@@ -172,17 +181,17 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
   const result: UpstreamResult = { provider: provider.name, model, status: response.statusCode, latencyMs: 0, attempts: index, ...(upstreamRequestId === undefined ? {} : { requestId: upstreamRequestId }) };
   ctx.upstream = result;
   try {
-    if (response.statusCode >= 400) return await handleErrorStatus(ctx, deps, response, result, upstreamRequestId, secrets);
+    if (response.statusCode >= 400) return await handleErrorStatus(ctx, deps, shape, response, result, upstreamRequestId, secrets);
     const contentType = header(response.headers, 'content-type') ?? '';
     if (ctx.request.stream && contentType.startsWith('text/event-stream')) {
       const outcome = await relayStream({
-        ctx, adapter, body: response.body, result, startedAt, upstreamRequestId,
+        ctx, shape, body: response.body, result, startedAt, upstreamRequestId,
         extraTransforms: streamTransforms(ctx, deps, secrets),
         capture: wantsCapture(deps),
       });
       return outcome.kind === 'retry' ? outcome.error : undefined;
     }
-    return await handleJson(ctx, deps, adapter, response, upstreamRequestId, secrets);
+    return await handleJson(ctx, deps, shape, response, upstreamRequestId, secrets);
   } catch (err) {
     response.body.destroy();
     if (err instanceof GatewayError) throw err;

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import { readBody } from '../../server/read-body.js';
 import { exceedsJsonDepth } from '../../json/nesting-depth.js';
+import { callShape } from '../../translate/call-shape.js';
 import type { Stage } from '../stage.js';
 import type { RequestContext } from '../context.js';
 import type { ClientApi, ModelTarget, RouteKind } from '../../core/vocabulary.js';
@@ -61,8 +62,8 @@ export function resolveModel(tenant: TenantRuntime, model: string): ModelTarget 
   return { name: model, kind: 'direct', provider: provider.name, providerType: provider.type, model: model.slice(slash + 1), tags: [] };
 }
 
-function servesApi(target: ModelTarget, api: ClientApi): boolean {
-  return target.providerType === 'demo' || target.providerType === api;
+function servesApi(target: ModelTarget, api: ClientApi, route: RouteKind): boolean {
+  return callShape(target.providerType, api, route) !== undefined;
 }
 
 function summarize(route: RouteKind, body: Record<string, unknown>): { messageCount: number; toolNames: string[] } {
@@ -106,8 +107,8 @@ export function createParseStage(deps: { registry: TenantRegistry; maxBodyBytes:
       const tenant = deps.registry.get(ctx.principal.scope);
       const target = resolveModel(tenant, model);
       if (!target) throw new GatewayError('model_not_found', `The model '${model}' does not exist or you do not have access to it.`, { param: 'model' });
-      if (!servesApi(target, ctx.api)) {
-        throw bad(`The model '${model}' is served by an ${target.providerType} provider; this endpoint speaks the ${ctx.api} API. Use the matching endpoint.`, 'model');
+      if (!servesApi(target, ctx.api, ctx.route)) {
+        throw bad(`The model '${model}' is served by an ${target.providerType} provider, which cannot serve this endpoint (no translation for this pair).`, 'model');
       }
       ctx.request = { body: obj, rawBytes: raw.length, model, stream: stream === true, maxTokens, target, summary: summarize(ctx.route, obj) };
     },

@@ -4,7 +4,7 @@ import type { ClientApi, RouteKind } from '../../core/vocabulary.js';
 import type { TierConfig } from '../../config/schema.js';
 import type { TenantScope } from '../../identity/tenant-scope.js';
 import type { ProviderEndpoint } from '../../providers/provider-adapter.js';
-import { adapterFor } from '../../providers/adapter-for.js';
+import { callShape } from '../../translate/call-shape.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { RouteAttempt, RoutePlan } from '../stage-results.js';
 
@@ -25,10 +25,9 @@ export function getRoutePlan(ctx: RequestContext): RoutePlan {
   return ctx.plan;
 }
 
-/** A provider can serve an attempt only in the client's own API (cross-API translation is not done here). */
+/** A provider serves an attempt in the client's own API, or through a translator for the pair. */
 function canServe(provider: ProviderEndpoint, api: ClientApi, route: RouteKind): boolean {
-  const adapter = adapterFor(provider.type, route);
-  return adapter.api === api && adapter.supports(route);
+  return callShape(provider.type, api, route) !== undefined;
 }
 
 /**
