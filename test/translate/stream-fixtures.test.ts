@@ -1,0 +1,52 @@
+import t from 'tap';
+import { fixture, pinCreated, translateStream } from './stream-fixture.js';
+
+/**
+ * Byte-level stream fixtures per translated pair: the provider's documented stream (text, a
+ * ping, tool calls with split arguments, usage with cached tokens) goes through the same chain
+ * forward uses, fed 7 bytes at a time; the client's bytes must equal the checked-in file.
+ */
+
+t.test('chat client ← Anthropic stream: chunks, tool-call deltas, finish, usage chunk, [DONE]', async (t) => {
+  const { bytes, usage } = translateStream('anthropic', 'openai', 'chat', fixture('anthropic-tool-stream.sse'), true);
+  t.equal(pinCreated(bytes), fixture('chat-from-anthropic-tool-stream.sse'));
+  t.ok(bytes.endsWith('data: [DONE]\n\n'), 'terminal event last');
+  t.notMatch(bytes, /event:/, 'no event: lines on a chat stream');
+  t.same(usage, { inputTokens: 572, outputTokens: 89, cachedInputTokens: 100 }, 'spend settles from the provider usage');
+});
+
+t.test('chat client ← Anthropic stream without include_usage: the usage chunk is not sent', async (t) => {
+  const { bytes, usage } = translateStream('anthropic', 'openai', 'chat', fixture('anthropic-tool-stream.sse'), false);
+  const expected = fixture('chat-from-anthropic-tool-stream.sse').split('\n\n').filter((frame) => !frame.includes('"choices":[]')).join('\n\n');
+  t.equal(pinCreated(bytes), expected);
+  t.same(usage, { inputTokens: 572, outputTokens: 89, cachedInputTokens: 100 });
+});
+
+t.test('Messages client ← OpenAI stream: blocks per text and tool call, message_delta with usage, message_stop', async (t) => {
+  const { bytes, usage } = translateStream('openai', 'anthropic', 'messages', fixture('openai-tool-stream.sse'), false);
+  t.equal(bytes, fixture('messages-from-openai-tool-stream.sse'));
+  const names = bytes.split('\n').filter((l) => l.startsWith('event: ')).map((l) => l.slice(7));
+  t.equal(names[0], 'message_start');
+  t.same(names.slice(-2), ['message_delta', 'message_stop'], 'terminal event last');
+  t.same(usage, { inputTokens: 120, outputTokens: 40, cachedInputTokens: 64 });
+});
+
+t.test('an OpenAI-compatible stream that ends without [DONE] still ends the Anthropic stream', async (t) => {
+  const upstream = fixture('openai-tool-stream.sse').replace('data: [DONE]\n\n', '');
+  const { bytes } = translateStream('openai', 'anthropic', 'messages', upstream, false);
+  t.equal(bytes, fixture('messages-from-openai-tool-stream.sse'));
+});
+
+t.test('an Anthropic error event becomes the error frame the OpenAI SDK raises', async (t) => {
+  const upstream = fixture('anthropic-tool-stream.sse').split('event: content_block_stop')[0] + 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n';
+  const { bytes } = translateStream('anthropic', 'openai', 'chat', upstream, true);
+  t.ok(bytes.endsWith('data: {"error":{"message":"Overloaded","type":"server_error","param":null,"code":null}}\n\n'));
+  t.notMatch(bytes, /\[DONE\]/, 'no terminal frame after an error');
+});
+
+t.test('an OpenAI error frame becomes an Anthropic error event', async (t) => {
+  const upstream = fixture('openai-tool-stream.sse').split('\n\n').slice(0, 2).join('\n\n') + '\n\ndata: {"error":{"message":"Rate limited","type":"tokens","code":"rate_limit_exceeded"}}\n\n';
+  const { bytes } = translateStream('openai', 'anthropic', 'messages', upstream, false);
+  t.ok(bytes.endsWith('event: error\ndata: {"type":"error","error":{"type":"rate_limit_error","message":"Rate limited"}}\n\n'));
+  t.notMatch(bytes, /message_stop/);
+});
