@@ -16,7 +16,7 @@ const nonNegative = z.number().nonnegative();
 
 export const ROLES = ['owner', 'admin', 'member'] as const;
 export const DLP_ACTIONS = ['block', 'redact', 'log'] as const;
-export const PROVIDER_TYPES = ['openai', 'anthropic', 'demo'] as const;
+export const PROVIDER_TYPES = ['openai', 'anthropic', 'demo', 'gemini', 'azure_openai', 'openai_compatible'] as const;
 
 const serverSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
@@ -112,6 +112,8 @@ const providerSchema = z.strictObject({
   apiKey: z.string().optional(),
   baseUrl: z.string().url().optional(),
   anthropicVersion: z.string().default('2023-06-01'),
+  /** `azure_openai` only: the `api-version` query parameter of classic deployment URLs. */
+  apiVersion: z.string().min(1).optional(),
   timeoutMs: positiveInt.optional(),
 });
 

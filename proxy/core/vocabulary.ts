@@ -9,6 +9,9 @@ import type { ClientApi } from '../errors/render.js';
 
 export type { ClientApi };
 
+/** The wire APIs providers speak (a client speaks the first two). */
+export type ProviderApi = ClientApi | 'gemini';
+
 /** Which drop-in endpoint a request hit. */
 export type RouteKind = 'chat' | 'responses' | 'embeddings' | 'messages' | 'models';
 

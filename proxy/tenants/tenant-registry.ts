@@ -33,13 +33,14 @@ function resolveProviders(tenant: TenantConfig): Map<string, ResolvedProvider> {
   for (const [name, p] of Object.entries(tenant.providers)) {
     const type = providerTypeOf(name, p);
     if (!type) throw new Error(`tenants[${tenant.id}].providers.${name}: no type`);
-    const defaultBase = type === 'demo' ? undefined : DEFAULT_BASE_URLS[type];
+    const defaultBase = DEFAULT_BASE_URLS[type];
     out.set(name, {
       name,
       type,
       baseUrl: p.baseUrl ?? defaultBase,
       apiKey: p.apiKey === undefined ? undefined : new Secret(p.apiKey),
       anthropicVersion: p.anthropicVersion,
+      apiVersion: p.apiVersion,
       timeoutMs: p.timeoutMs,
     });
   }

@@ -1,4 +1,6 @@
-import type { RouteKind } from '../core/vocabulary.js';
+import type { ProviderApi, RouteKind } from '../core/vocabulary.js';
+
+export type { ProviderApi };
 import type { SseTransform } from '../providers/sse-types.js';
 import type { JsonObject } from '../providers/json-fields.js';
 
@@ -26,6 +28,3 @@ export interface Translator {
   /** Maps the provider's stream, event by event, into the client's events (terminal frame included). */
   stream(): SseTransform;
 }
-
-/** The wire APIs providers speak. */
-export type ProviderApi = 'openai' | 'anthropic' | 'gemini';
