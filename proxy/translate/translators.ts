@@ -2,9 +2,11 @@ import type { RouteKind } from '../core/vocabulary.js';
 import type { ProviderApi, Translator } from './translator.js';
 import { chatToAnthropic } from './chat-anthropic/index.js';
 import { messagesToOpenAi } from './messages-openai/index.js';
+import { chatToGeminiTranslator } from './chat-gemini/index.js';
+import { messagesToGeminiTranslator } from './messages-gemini/index.js';
 
 /** Every client → provider pair the gateway translates: one line per pair. */
-const TRANSLATORS: readonly Translator[] = [chatToAnthropic, messagesToOpenAi];
+const TRANSLATORS: readonly Translator[] = [chatToAnthropic, messagesToOpenAi, chatToGeminiTranslator, messagesToGeminiTranslator];
 
 /** The translator from a client route to a provider API, if that pair is built. */
 export function translatorFor(client: RouteKind, provider: ProviderApi): Translator | undefined {
