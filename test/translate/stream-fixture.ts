@@ -45,3 +45,8 @@ export function pinCreated(bytes: string): string {
     at = j;
   }
 }
+
+/** Gemini sends no call ids: the gateway mints them, so a fixture pins the minted part (the thought signature stays). */
+export function pinCallIds(bytes: string): string {
+  return bytes.replace(/"id":"(call_|toolu_)[a-z0-9]+/g, '"id":"$1minted');
+}

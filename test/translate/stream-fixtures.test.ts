@@ -1,5 +1,5 @@
 import t from 'tap';
-import { fixture, pinCreated, translateStream } from './stream-fixture.js';
+import { fixture, pinCallIds, pinCreated, translateStream } from './stream-fixture.js';
 
 /**
  * Byte-level stream fixtures per translated pair: the provider's documented stream (text, a
@@ -49,4 +49,31 @@ t.test('an OpenAI error frame becomes an Anthropic error event', async (t) => {
   const { bytes } = translateStream('openai', 'anthropic', 'messages', upstream, false);
   t.ok(bytes.endsWith('event: error\ndata: {"type":"error","error":{"type":"rate_limit_error","message":"Rate limited"}}\n\n'));
   t.notMatch(bytes, /message_stop/);
+});
+
+t.test('chat client ← Gemini stream (CRLF, thought summary, two calls whole, signature-only last chunk, no [DONE])', async (t) => {
+  const { bytes, usage } = translateStream('gemini', 'openai', 'chat', fixture('gemini-tool-stream.sse'), true);
+  t.equal(pinCallIds(pinCreated(bytes)), fixture('chat-from-gemini-tool-stream.sse'));
+  t.notMatch(bytes, /Let me think/, 'thought summaries are never answer text');
+  t.ok(bytes.endsWith('data: [DONE]\n\n'), 'the gateway adds the terminal frame');
+  t.same(usage, { inputTokens: 220, outputTokens: 200, cachedInputTokens: 100 }, 'the last usage, thinking counted as output');
+});
+
+t.test('Messages client ← Gemini stream', async (t) => {
+  const { bytes, usage } = translateStream('gemini', 'anthropic', 'messages', fixture('gemini-tool-stream.sse'), false);
+  t.equal(pinCallIds(bytes), fixture('messages-from-gemini-tool-stream.sse'));
+  t.same(usage, { inputTokens: 220, outputTokens: 200, cachedInputTokens: 100 });
+});
+
+t.test('a Gemini stream cut before its finish reason gets no terminal frame (reported truncated)', async (t) => {
+  const cut = fixture('gemini-tool-stream.sse').split('\r\n\r\n').slice(0, 3).join('\r\n\r\n') + '\r\n\r\n';
+  t.notMatch(translateStream('gemini', 'openai', 'chat', cut, true).bytes, /\[DONE\]/);
+  t.notMatch(translateStream('gemini', 'anthropic', 'messages', cut, false).bytes, /message_stop/);
+  t.equal(translateStream('gemini', 'openai', 'chat', cut, true).usage?.estimated, true);
+});
+
+t.test('a Gemini error event mid-stream becomes each client error frame', async (t) => {
+  const failing = fixture('gemini-tool-stream.sse').split('\r\n\r\n').slice(0, 2).join('\r\n\r\n') + '\r\n\r\ndata: {"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}\r\n\r\n';
+  t.ok(translateStream('gemini', 'openai', 'chat', failing, true).bytes.endsWith('data: {"error":{"message":"The model is overloaded.","type":"server_error","param":null,"code":null}}\n\n'));
+  t.ok(translateStream('gemini', 'anthropic', 'messages', failing, false).bytes.endsWith('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"The model is overloaded."}}\n\n'));
 });
