@@ -106,6 +106,49 @@ t.test('the OpenAI Node SDK on a tier served by Anthropic', async (t) => {
   });
 });
 
+t.test('the OpenAI Responses API on a tier served by Anthropic', async (t) => {
+  const { gw, fake, key } = await startE2e(t);
+  const client = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0 });
+
+  t.test('non-stream: output_text, usage, instructions as system', async (t) => {
+    fake.enqueue({ usage: { input: 20, output: 9, cached: 5 } });
+    const response = await client.responses.create({ model: 'claude', instructions: 'Be terse.', input: 'hi', max_output_tokens: 30 });
+    t.equal(response.object, 'response');
+    t.equal(response.status, 'completed');
+    t.equal(response.output_text, 'Hello from the fake provider, streaming word by word.');
+    t.match(response.usage, { input_tokens: 25, input_tokens_details: { cached_tokens: 5 }, output_tokens: 9, total_tokens: 34 });
+    t.same(fake.requests.at(-1)?.body, { model: 'claude-sonnet-4', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], max_tokens: 30, system: [{ type: 'text', text: 'Be terse.' }] });
+  });
+
+  t.test('stream: text deltas and response.completed with usage', async (t) => {
+    const stream = client.responses.stream({ model: 'claude', input: [{ role: 'user', content: [{ type: 'input_text', text: 'hi' }] }] });
+    let text = '';
+    stream.on('response.output_text.delta', (e) => (text += e.delta));
+    const final = await stream.finalResponse();
+    t.equal(text, 'Hello from the fake provider, streaming word by word.');
+    t.equal(final.output_text, text);
+    t.match(final.usage, { input_tokens: 11, output_tokens: 9 });
+  });
+
+  t.test('tools: a function_call item, then its function_call_output', async (t) => {
+    fake.enqueue({ toolCall: { name: 'get_weather', arguments: { city: 'Paris' } } });
+    const tools: OpenAI.Responses.Tool[] = [{ type: 'function', name: 'get_weather', parameters: weather.parameters, strict: false }];
+    const first = await client.responses.stream({ model: 'claude', tools, input: 'Weather?' }).finalResponse();
+    const call = first.output.find((o) => o.type === 'function_call');
+    t.match(call, { type: 'function_call', call_id: 'toolu_fake1', name: 'get_weather' });
+    if (call?.type !== 'function_call') return;
+    t.same(JSON.parse(call.arguments), { city: 'Paris' });
+    await client.responses.create({ model: 'claude', tools, input: [{ role: 'user', content: 'Weather?' }, call, { type: 'function_call_output', call_id: call.call_id, output: '18C' }] });
+    t.match(fake.requests.at(-1)?.body, { messages: [{ role: 'user' }, { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_fake1', input: { city: 'Paris' } }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_fake1', content: '18C' }] }] });
+  });
+
+  t.test('previous_response_id cannot be served by another provider: 400 naming it', async (t) => {
+    const err = await client.responses.create({ model: 'claude', input: 'hi', previous_response_id: 'resp_1' }).catch((e: unknown) => e);
+    t.type(err, OpenAI.BadRequestError);
+    t.equal((err as InstanceType<typeof OpenAI.BadRequestError>).param, 'previous_response_id');
+  });
+});
+
 t.test('the Anthropic SDK on a tier served by OpenAI', async (t) => {
   const { gw, fake, key } = await startE2e(t);
   const client = new Anthropic({ baseURL: gw.origin, apiKey: key, maxRetries: 0 });

@@ -32,16 +32,20 @@ export function translateStream(provider: ProviderType, api: ClientApi, route: R
   return { bytes, usage: providerSession.usage() };
 }
 
-/** The translated bytes with the chunk timestamp (`created`, the gateway's clock) pinned. */
+/** The translated bytes with the timestamps (`created`, `created_at`: the gateway's clock) pinned. */
 export function pinCreated(bytes: string): string {
+  return pinNumber(pinNumber(bytes, '"created":'), '"created_at":');
+}
+
+function pinNumber(bytes: string, key: string): string {
   let out = '';
   let at = 0;
   for (;;) {
-    const i = bytes.indexOf('"created":', at);
+    const i = bytes.indexOf(key, at);
     if (i < 0) return out + bytes.slice(at);
-    let j = i + 10;
+    let j = i + key.length;
     while (j < bytes.length && bytes.charCodeAt(j) >= 48 && bytes.charCodeAt(j) <= 57) j++;
-    out += bytes.slice(at, i) + '"created":0';
+    out += bytes.slice(at, i) + key + '0';
     at = j;
   }
 }

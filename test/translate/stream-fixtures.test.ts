@@ -77,3 +77,14 @@ t.test('a Gemini error event mid-stream becomes each client error frame', async 
   t.ok(translateStream('gemini', 'openai', 'chat', failing, true).bytes.endsWith('data: {"error":{"message":"The model is overloaded.","type":"server_error","param":null,"code":null}}\n\n'));
   t.ok(translateStream('gemini', 'anthropic', 'messages', failing, false).bytes.endsWith('event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"The model is overloaded."}}\n\n'));
 });
+
+t.test('Responses client ← Anthropic stream: created, items, deltas, the .done events, response.completed with usage', async (t) => {
+  const { bytes, usage } = translateStream('anthropic', 'openai', 'responses', fixture('anthropic-tool-stream.sse'), false);
+  t.equal(pinCreated(bytes), fixture('responses-from-anthropic-tool-stream.sse'));
+  const names = bytes.split('\n').filter((l) => l.startsWith('event: ')).map((l) => l.slice(7));
+  t.same([names[0], names[1], names.at(-1)], ['response.created', 'response.in_progress', 'response.completed']);
+  const last = JSON.parse(bytes.trimEnd().split('\n').at(-1)?.slice(6) ?? '{}') as { response: { usage: unknown; output: unknown[] } };
+  t.match(last.response.usage, { input_tokens: 572, input_tokens_details: { cached_tokens: 100 }, output_tokens: 89 });
+  t.equal(last.response.output.length, 2);
+  t.same(usage, { inputTokens: 572, outputTokens: 89, cachedInputTokens: 100 });
+});
