@@ -42,6 +42,8 @@ const upstreamSchema = z.strictObject({
   idleTimeoutMs: positiveInt.default(120_000),
   /** Origins (scheme://host[:port]) or URL prefixes a provider base URL may point at. Empty = any configured in YAML. */
   allowedBaseUrls: z.array(z.string()).default([]),
+  /** Per provider endpoint: skip it for `openMs` after `failureThreshold` consecutive failures, then probe once. */
+  circuitBreaker: z.strictObject({ failureThreshold: positiveInt.default(5), openMs: positiveInt.default(30_000) }).default({ failureThreshold: 5, openMs: 30_000 }),
 });
 
 const redisSchema = z.strictObject({
@@ -195,7 +197,7 @@ export const gatewayConfigSchema = z.strictObject({
     maxConnections: 1024,
     maxConnectionsPerClient: 256,
   }),
-  upstream: upstreamSchema.default({ connectTimeoutMs: 10_000, firstByteTimeoutMs: 120_000, idleTimeoutMs: 120_000, allowedBaseUrls: [] }),
+  upstream: upstreamSchema.default({ connectTimeoutMs: 10_000, firstByteTimeoutMs: 120_000, idleTimeoutMs: 120_000, allowedBaseUrls: [], circuitBreaker: { failureThreshold: 5, openMs: 30_000 } }),
   redis: redisSchema.optional(),
   policy: policySchema.default({ bundle: 'policies/build/bundle.tar.gz', watchBundle: true, maxMemoryPages: 1024 }),
   audit: auditSchema.default({ sink: 'file', dir: './data', includeContent: false, durability: 'spool', onSpoolFailure: 'reject', groupCommitMs: 2 }),

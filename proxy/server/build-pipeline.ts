@@ -18,6 +18,7 @@ import { createSettleStage } from '../pipeline/stages/settle.js';
 import { createAuditStage } from '../pipeline/stages/audit.js';
 import { createListModelsStage } from '../pipeline/stages/list-models.js';
 import { createResponseDlpFilter } from '../pipeline/response-dlp.js';
+import { CircuitBreakers } from '../providers/circuit-breaker.js';
 
 /**
  * The named chain of every route, in DESIGN.md's order. Adding a stage is adding a file and a
@@ -60,6 +61,7 @@ export function buildPipelines(input: {
         logger,
         upstream: config.upstream,
         captureContent: config.audit.includeContent,
+        breakers: new CircuitBreakers(config.upstream.circuitBreaker),
         responseFilter: createResponseDlpFilter(registry),
       }),
     ],

@@ -32,7 +32,7 @@ export interface HarnessOptions {
   readonly providers: Record<string, HarnessProvider>;
   readonly tiers: Record<string, { provider: string; model: string; fallbacks?: TierConfig['fallbacks'] }>;
   readonly timeouts?: Partial<UpstreamTimeouts>;
-  readonly forward?: Partial<Pick<ForwardDeps, 'captureContent' | 'responseFilter'>>;
+  readonly forward?: Partial<Pick<ForwardDeps, 'captureContent' | 'responseFilter' | 'breakers'>>;
   /** Runs after setup, before route (e.g. to register response transforms). */
   readonly beforeRoute?: (ctx: RequestContext) => void;
   readonly demoChunkDelayMs?: number;

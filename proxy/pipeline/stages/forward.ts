@@ -7,6 +7,7 @@ import type { GatewayConfig } from '../../config/schema.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { classifyUpstreamStatus } from '../../providers/provider-adapter.js';
 import { callShape, type CallShape } from '../../translate/call-shape.js';
+import type { CircuitBreakers } from '../../providers/circuit-breaker.js';
 import { mapUpstreamError, type UpstreamPool } from '../../providers/upstream-pool.js';
 import { clientGone, relayStream } from '../../providers/stream-relay.js';
 import { isObject, tryParseJson } from '../../providers/json-fields.js';
@@ -24,6 +25,8 @@ export interface ForwardDeps {
   readonly captureContent?: boolean;
   /** Tenant-wide response scanning (response DLP), wired by the server. */
   readonly responseFilter?: ResponseFilter;
+  /** Per-endpoint circuit breakers: an open endpoint is skipped like a failed attempt. */
+  readonly breakers?: CircuitBreakers;
 }
 
 /** A failure the next attempt may cure, or `undefined` when the response is handled. */
@@ -162,6 +165,13 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
   const clientHeaders = translator ? {} : ctx.req.headers;
   const request = shape.adapter.buildRequest({ route: shape.upstreamRoute, endpoint: provider, baseUrl, model, body, stream: ctx.request.stream, clientHeaders });
   const secrets = upstreamSecrets(request);
+  const endpoint = `${provider.type} ${baseUrl}`;
+  const admission = deps.breakers?.admit(endpoint);
+  if (admission && !admission.allowed) {
+    ctx.upstream = { provider: provider.name, model, status: 0, latencyMs: 0, attempts: index };
+    const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+    return new GatewayError('upstream_error', `Provider '${provider.name}' is failing; it is skipped for ${seconds} s (circuit open).`, { headers: { 'retry-after': String(seconds) } });
+  }
   const signal = ctx.clientAbort.signal;
   const startedAt = performance.now();
   let response: Dispatcher.ResponseData;
@@ -175,8 +185,11 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
     // Recorded so audit names the provider that failed even when no HTTP status came back.
     ctx.upstream = { provider: provider.name, model, status: 0, latencyMs: performance.now() - startedAt, attempts: index };
     if (signal.aborted) throw clientGone(err);
+    deps.breakers?.failure(endpoint);
     return mapUpstreamError(err, provider.name);
   }
+  if (response.statusCode >= 500) deps.breakers?.failure(endpoint);
+  else deps.breakers?.success(endpoint);
   const upstreamRequestId = plainUpstreamRequestId(header(response.headers, 'x-request-id') ?? header(response.headers, 'request-id'), secrets);
   const result: UpstreamResult = { provider: provider.name, model, status: response.statusCode, latencyMs: 0, attempts: index, ...(upstreamRequestId === undefined ? {} : { requestId: upstreamRequestId }) };
   ctx.upstream = result;
