@@ -56,6 +56,10 @@ export interface AuditRecordDraft {
   readonly tier: string | null;
   readonly provider: string | null;
   readonly model: string | null;
+  /** The client's API (`openai.chat`, `openai.responses`, `openai.embeddings`, `anthropic.messages`); null for events. */
+  readonly clientApi: string | null;
+  /** The wire API the answering provider spoke (`openai`, `anthropic`, `gemini`); differs from the client's when translated. */
+  readonly providerApi: string | null;
   readonly decision: AuditDecision | null;
   readonly dlp: readonly AuditDlpFinding[];
   readonly usage: AuditUsage | null;
@@ -164,6 +168,8 @@ export function buildAuditRecord(ctx: RequestContext, extras: AuditExtras): Audi
     tier: target?.kind === 'tier' ? target.name : null,
     provider: ctx.upstream?.provider ?? target?.provider ?? null,
     model: ctx.upstream?.model ?? target?.model ?? null,
+    clientApi: ctx.route === 'models' ? null : `${ctx.api}.${ctx.route}`,
+    providerApi: ctx.upstream?.api ?? null,
     decision: decisionOf(ctx.peekDecision()),
     dlp: (ctx.peekFindings() ?? []).map((f) => ({ detector: f.detector, count: f.count, action: f.action, direction: f.direction })),
     usage: ctx.usage ? { inputTokens: ctx.usage.inputTokens, outputTokens: ctx.usage.outputTokens, estimated: ctx.usage.estimated === true } : null,
@@ -218,6 +224,8 @@ export function buildEventRecord(scope: TenantScope | null, event: AuditEventInp
     tier: null,
     provider: null,
     model: null,
+    clientApi: null,
+    providerApi: null,
     decision: decisionOf(event.decision),
     dlp: [],
     usage: null,

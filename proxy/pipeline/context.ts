@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClientApi, RouteKind, Principal, ModelRequest, PolicyDecision, DlpFinding, TokenUsage } from '../core/vocabulary.js';
+import type { ClientApi, ProviderApi, RouteKind, Principal, ModelRequest, PolicyDecision, DlpFinding, TokenUsage } from '../core/vocabulary.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import type { BudgetHold, LimitAdmission, RoutePlan, SettleResult } from './stage-results.js';
 
@@ -12,6 +12,8 @@ function required<T>(value: T | undefined, field: string, stage: string): T {
 export interface UpstreamResult {
   provider: string;
   model: string;
+  /** The wire API that provider speaks (differs from the client's when the call was translated). */
+  api?: ProviderApi;
   status: number;
   latencyMs: number;
   requestId?: string;

@@ -183,7 +183,7 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
     });
   } catch (err) {
     // Recorded so audit names the provider that failed even when no HTTP status came back.
-    ctx.upstream = { provider: provider.name, model, status: 0, latencyMs: performance.now() - startedAt, attempts: index };
+    ctx.upstream = { provider: provider.name, model, api: shape.adapter.api, status: 0, latencyMs: performance.now() - startedAt, attempts: index };
     if (signal.aborted) throw clientGone(err);
     deps.breakers?.failure(endpoint);
     return mapUpstreamError(err, provider.name);
@@ -191,7 +191,7 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
   if (response.statusCode >= 500) deps.breakers?.failure(endpoint);
   else deps.breakers?.success(endpoint);
   const upstreamRequestId = plainUpstreamRequestId(header(response.headers, 'x-request-id') ?? header(response.headers, 'request-id'), secrets);
-  const result: UpstreamResult = { provider: provider.name, model, status: response.statusCode, latencyMs: 0, attempts: index, ...(upstreamRequestId === undefined ? {} : { requestId: upstreamRequestId }) };
+  const result: UpstreamResult = { provider: provider.name, model, api: shape.adapter.api, status: response.statusCode, latencyMs: 0, attempts: index, ...(upstreamRequestId === undefined ? {} : { requestId: upstreamRequestId }) };
   ctx.upstream = result;
   try {
     if (response.statusCode >= 400) return await handleErrorStatus(ctx, deps, shape, response, result, upstreamRequestId, secrets);
