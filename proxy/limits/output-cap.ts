@@ -1,4 +1,5 @@
 import type { RequestContext } from '../pipeline/context.js';
+import { clientFormat } from '../client-apis/client-formats.js';
 
 /**
  * The most output tokens a request can be billed for: the client's cap (`max_tokens`,
@@ -22,29 +23,10 @@ export function outputTokenBound(ctx: RequestContext, defaultMaxTokens: number |
 export function enforceDefaultOutputCap(ctx: RequestContext, defaultMaxTokens: number): string | undefined {
   const request = ctx.peekRequest();
   if (!request || request.maxTokens !== undefined) return undefined;
-  const field = capField(ctx.route, request.target.model);
+  const field = clientFormat(ctx.route)?.capField(request.target.model);
   if (!field) return undefined;
   ctx.mutableBody()[field] = defaultMaxTokens;
   return field;
-}
-
-function capField(route: string, model: string): string | undefined {
-  switch (route) {
-    case 'chat':
-      return isReasoningModel(model) ? 'max_completion_tokens' : 'max_tokens';
-    case 'responses':
-      return 'max_output_tokens';
-    case 'messages':
-      return 'max_tokens';
-    default:
-      return undefined;
-  }
-}
-
-/** Reasoning models (o-series, gpt-5) take `max_completion_tokens` and reject `max_tokens`. */
-export function isReasoningModel(model: string): boolean {
-  const m = model.toLowerCase();
-  return m.startsWith('o1') || m.startsWith('o3') || m.startsWith('o4') || m.startsWith('gpt-5');
 }
 
 function choiceCount(ctx: RequestContext): number {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientApi, ProviderApi, RouteKind, Principal, ModelRequest, PolicyDecision, DlpFinding, TokenUsage } from '../core/vocabulary.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import type { BudgetHold, LimitAdmission, RoutePlan, SettleResult } from './stage-results.js';
+import type { ClientStream } from './client-stream.js';
 
 function required<T>(value: T | undefined, field: string, stage: string): T {
   if (value === undefined) throw new Error(`ctx.${field} read before stage ${stage} wrote it`);
@@ -72,7 +73,10 @@ export class RequestContext {
   /** Written by settle, once; read by audit. */
   settled?: SettleResult;
 
-  constructor(init: { requestId: string; api: ClientApi; route: RouteKind; req: IncomingMessage; res: ServerResponse; ip: string; now?: Date }) {
+  readonly #client: ClientStream | undefined;
+
+  constructor(init: { requestId: string; api: ClientApi; route: RouteKind; req: IncomingMessage; res: ServerResponse; ip: string; now?: Date; client?: ClientStream }) {
+    this.#client = init.client;
     this.requestId = init.requestId;
     this.api = init.api;
     this.route = init.route;
@@ -81,6 +85,12 @@ export class RequestContext {
     this.ip = init.ip;
     this.receivedAt = init.now ?? new Date();
     this.startedAt = performance.now();
+  }
+
+  /** The server's writer of this response (streams go through it, never through `res`). */
+  get client(): ClientStream {
+    if (!this.#client) throw new Error('ctx.client: the server gave this request no client stream');
+    return this.#client;
   }
 
   get principal(): Principal {

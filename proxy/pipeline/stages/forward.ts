@@ -9,7 +9,7 @@ import { classifyUpstreamStatus } from '../../providers/provider-adapter.js';
 import { callShape, type CallShape } from '../../translate/call-shape.js';
 import type { CircuitBreakers } from '../../providers/circuit-breaker.js';
 import { mapUpstreamError, type UpstreamPool } from '../../providers/upstream-pool.js';
-import { clientGone, relayStream } from '../../providers/stream-relay.js';
+import { clientGone, relayStream } from './forward-stream.js';
 import { isObject, tryParseJson } from '../../providers/json-fields.js';
 import { plainUpstreamRequestId, renderUpstreamError, scrubSecrets, upstreamErrorFields, upstreamSecrets } from '../../providers/upstream-answer.js';
 import type { SseTransform } from '../../providers/sse-types.js';

@@ -1,5 +1,5 @@
 import { isObject, type JsonObject } from '../../providers/json-fields.js';
-import { isReasoningModel } from '../../limits/output-cap.js';
+import { isReasoningModel } from '../../client-apis/chat/chat-format.js';
 import { toDataUrl } from '../data-url.js';
 import { malformed, untranslatable } from '../translation-error.js';
 
