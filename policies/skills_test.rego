@@ -25,3 +25,24 @@ test_admin_may_change_any_skill_of_the_tenant if {
 test_member_may_create_a_skill if {
 	decide(json.remove(skill_write("member", "x"), ["resource/owner"])).allow
 }
+
+skill_publish(role) := json.patch(skill_write(role, "alice"), [{"op": "replace", "path": "/action", "value": "skills.publish"}])
+
+test_member_may_not_publish if {
+	not decide(skill_publish("member")).allow
+}
+
+test_admin_may_publish_any_skill_of_the_tenant if {
+	decide(skill_publish("admin")).allow
+}
+
+# A skill nobody created over the API (owner "") is no member's own.
+test_member_may_not_change_a_skill_without_creator if {
+	not decide(skill_write("member", "")).allow
+}
+
+test_no_role_may_change_another_tenants_skill if {
+	every role in ["member", "admin", "owner"] {
+		not decide(json.patch(skill_write(role, "bob"), [{"op": "replace", "path": "/resource/tenant", "value": "globex"}])).allow
+	}
+}

@@ -4,8 +4,16 @@ import { ConfigError } from './config/config-error.js';
 import { createLogger } from './observability/logger.js';
 import { createGateway } from './server/gateway.js';
 import { DEMO_API_KEY } from './cli/demo-key.js';
+import { reloadConfigFile, watchConfigFile } from './server/config-reload.js';
 
-/** `npm start [-- --config FILE] [--watch-policies]`: load, validate, build, listen; SIGTERM drains. */
+/** `--host ADDR` overrides `server.host` (the container image listens on 0.0.0.0 with the demo config). */
+function hostFlag(argv: readonly string[]): string | undefined {
+  const i = argv.indexOf('--host');
+  const value = i >= 0 ? argv[i + 1] : undefined;
+  return value !== undefined && !value.startsWith('--') ? value : undefined;
+}
+
+/** `npm start [-- --config FILE] [--host ADDR] [--watch-policies] [--watch-config]`: load, validate, build, listen; SIGHUP reloads the config; SIGTERM drains. */
 async function main(argv: readonly string[]): Promise<void> {
   const path = resolveConfigPath(argv, process.env);
   let config;
@@ -20,7 +28,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const logger = createLogger({ level: config.logging.level });
   const gateway = await createGateway(config, { logger, watchPolicies: argv.includes('--watch-policies') });
-  const address = await gateway.listen();
+  const address = await gateway.listen(undefined, hostFlag(argv));
   const origin = `http://${address.address}:${address.port}`;
   logger.info({ config: path, url: origin, tenants: config.tenants.map((t) => t.id) }, 'workjet gateway listening');
 
@@ -34,10 +42,20 @@ async function main(argv: readonly string[]): Promise<void> {
     );
   }
 
+  // SIGHUP (and, opt-in, a change of the file) re-reads and validates the config, then swaps it in.
+  // One reload at a time, in order: a second SIGHUP during a reload runs after it.
+  let reloading: Promise<unknown> = Promise.resolve();
+  const reload = (trigger: string): void => {
+    reloading = reloading.then(() => reloadConfigFile({ path, env: process.env, gateway, logger, trigger }));
+  };
+  process.on('SIGHUP', () => reload('SIGHUP'));
+  const stopWatch = argv.includes('--watch-config') ? watchConfigFile(path, () => reload('file-watch')) : () => undefined;
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopWatch();
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();

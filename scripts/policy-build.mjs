@@ -3,13 +3,14 @@
 // restricted to the builtins the JavaScript WASM SDK can run, so a policy that calls one it
 // cannot (time.now_ns, io.jwt.*, …) fails here and never at request time.
 //   node scripts/policy-build.mjs [--force] [--policies DIR] [--out FILE]
-// Without --force it only builds when the bundle is missing or older than a source file.
+// Without --force it only builds when the bundle is missing, older than a source file, or built
+// from another set of files (one deleted, renamed or added).
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureOpa, OPA_VERSION } from './ensure-opa.mjs';
 
@@ -35,8 +36,20 @@ export function policySources(policiesDir) {
   return out;
 }
 
-function isStale(outFile, sources) {
+/** The list of sources a bundle was built from, kept beside it: a deleted or renamed file changes it. */
+function sourceListFile(outFile) {
+  return `${outFile}.sources`;
+}
+
+function sourceList(policiesDir, sources) {
+  return sources.map((file) => relative(policiesDir, file)).sort().join('\n') + '\n';
+}
+
+function isStale(outFile, policiesDir, sources) {
   if (!existsSync(outFile)) return true;
+  // Times alone miss a deleted or renamed source (what is left may all be older than the bundle).
+  const listFile = sourceListFile(outFile);
+  if (!existsSync(listFile) || readFileSync(listFile, 'utf8') !== sourceList(policiesDir, sources)) return true;
   const built = statSync(outFile).mtimeMs;
   return sources.some((file) => statSync(file).mtimeMs > built);
 }
@@ -138,7 +151,7 @@ export async function buildPolicyBundle({
   const out = resolve(outFile ?? join(dir, 'build/bundle.tar.gz'));
   const sources = policySources(dir);
   if (sources.length === 0) throw new Error(`no .rego or data.json files in ${dir}`);
-  if (!force && !isStale(out, sources)) return { built: false, outFile: out };
+  if (!force && !isStale(out, dir, sources)) return { built: false, outFile: out };
 
   const opa = ensureOpa();
   const caps = await ensureCapabilities({ opa, file: resolve(capabilitiesFile) });
@@ -148,6 +161,7 @@ export async function buildPolicyBundle({
     // Run from the parent so paths inside the bundle read `policies/roles.rego`, not absolute.
     run(opa, ['build', '-t', 'wasm', '-e', ENTRYPOINT, '--capabilities', caps, '--ignore', 'build', '--ignore', '*_test.rego', '--ignore', '.*', basename(dir), '-o', tmp], dirname(dir));
     renameSync(tmp, out);
+    writeAtomically(sourceListFile(out), sourceList(dir, sources));
   } finally {
     rmSync(tmp, { force: true });
   }

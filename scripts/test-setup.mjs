@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Prepares everything `npm test` needs on a fresh machine of this project's kind, and skips
-// whatever is already there: redis-server (Debian), the pinned opa + the policy bundle, the
+// whatever is already there: redis-server and postgresql (Debian), the pinned opa + the policy bundle, the
 // Python virtualenv with the official `openai` SDK, and a typecheck of the sources.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -26,6 +26,16 @@ step('redis-server', () => {
   if (process.getuid?.() !== 0) throw new Error('redis-server is missing: install it (Debian: apt-get install -y redis-server)');
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
   execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+});
+
+// The store's contract and row-level-security tests start a real PostgreSQL 15 (initdb + postgres
+// as a non-root user, see test/helpers/postgres-server.ts); Debian 12's `postgresql` is 15.
+step('postgresql', () => {
+  const bin = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
+  if (existsSync(join(bin, 'initdb'))) return;
+  if (process.getuid?.() !== 0) throw new Error(`PostgreSQL 15 is missing at ${bin}: install it (Debian: apt-get install -y postgresql) or set POSTGRES_BIN`);
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', 'postgresql'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 });
 
 step('policy bundle', () => {

@@ -6,7 +6,9 @@ import type { Principal, PolicyDecision } from '../core/vocabulary.js';
 import type { TenantRegistry } from '../tenants/tenant-registry.js';
 import type { SessionVerifier } from '../identity/session-verifier.js';
 import { identify } from '../pipeline/stages/identify.js';
-import { matchPath, type AdminEndpoint } from './admin-endpoint.js';
+import { matchPath, type AdminChange, type AdminEndpoint, type AdminTarget } from './admin-endpoint.js';
+import { readBody } from '../server/read-body.js';
+import { fromStoreError } from './store-errors.js';
 import type { SideRouter } from '../server/request-handler.js';
 
 /**
@@ -17,7 +19,7 @@ export type AdminAuthorizer = (
   input: {
     principal: Principal;
     action: string;
-    resource: { type: string; id: string; tenant: string };
+    resource: { type: string; id: string; tenant: string } & NonNullable<AdminTarget['facts']>;
     method: string;
     path: string;
     ip: string;
@@ -38,11 +40,14 @@ export interface AdminAuditRecorder {
     errorCode: string | undefined;
     decision: PolicyDecision | undefined;
     latencyMs: number;
+    /** A successful write: target id and before → after, secrets already left out. */
+    change: AdminChange | undefined;
   }): Promise<void>;
 }
 
 function send(res: ServerResponse, requestId: string, status: number, body: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'x-workjet-request-id': requestId, 'x-request-id': requestId, ...extra, 'content-length': Buffer.byteLength(body) });
+  const type: Record<string, string> = status === 204 ? {} : { 'content-type': 'application/json' };
+  res.writeHead(status, { ...type, 'x-workjet-request-id': requestId, 'x-request-id': requestId, ...extra, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
@@ -57,9 +62,17 @@ export function createAdminRouter(deps: {
   authorize: AdminAuthorizer;
   audit: AdminAuditRecorder;
   logger: Logger;
+  maxBodyBytes: number;
+  /** The serialised OpenAPI document, served at `GET /admin/v1/openapi.json` without a credential (it holds no tenant data). */
+  openApi: string;
 }): SideRouter {
   return (req: IncomingMessage, res: ServerResponse, path: string, requestId: string) => {
     if (!path.startsWith('/admin/v1/')) return false;
+    if (path === '/admin/v1/openapi.json' && req.method === 'GET') {
+      req.resume();
+      send(res, requestId, 200, deps.openApi);
+      return true;
+    }
     void handle(req, res, path, requestId);
     return true;
   };
@@ -67,15 +80,25 @@ export function createAdminRouter(deps: {
   async function handle(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): Promise<void> {
     const started = performance.now();
     const method = req.method ?? 'GET';
-    req.resume();
     let principal: Principal | undefined;
     let decision: PolicyDecision | undefined;
     let action = 'admin.unknown';
     let status = 500;
     let errorCode: string | undefined;
+    let change: AdminChange | undefined;
     let reply: { body: string; headers: Record<string, string> };
     try {
-      principal = await identify(deps.registry, deps.sessions, req.headers, Date.now());
+      // The checks run credential (401) → policy (403) → the id exists in the caller's tenant
+      // (404) → body (400): a caller without a credential is refused before its body is read
+      // (the rest is discarded, so a keep-alive connection stays usable).
+      const hasBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
+      try {
+        principal = await identify(deps.registry, deps.sessions, req.headers, Date.now());
+      } catch (err) {
+        req.resume();
+        throw err;
+      }
+      const body = hasBody ? await readJson(req, deps.maxBodyBytes) : (req.resume(), { value: undefined });
       let match: { endpoint: AdminEndpoint; params: Record<string, string> } | undefined;
       for (const endpoint of deps.endpoints) {
         if (endpoint.method !== method) continue;
@@ -86,13 +109,17 @@ export function createAdminRouter(deps: {
         }
       }
       if (!match) throw new GatewayError('not_found', `Unknown admin route ${method} ${path}.`);
-      action = match.endpoint.action;
-      const resourceId = Object.values(match.params)[0] ?? principal.tenantId;
+      const { endpoint, params } = match;
+      action = endpoint.action;
+      const url = new URL(req.url ?? path, 'http://gateway');
+      const call = { principal, tenant: deps.registry.get(principal.scope), params, query: url.searchParams, rawBody: body.value };
+      const target: AdminTarget = endpoint.target ? await endpoint.target(call) : { exists: true };
+      const resourceId = target.id ?? Object.values(params)[0] ?? principal.tenantId;
       decision = deps.authorize(
         {
           principal,
           action,
-          resource: { type: match.endpoint.resourceType, id: resourceId, tenant: principal.tenantId },
+          resource: { ...target.facts, type: endpoint.resourceType, id: resourceId, tenant: principal.tenantId },
           method,
           path,
           ip: req.socket.remoteAddress ?? '',
@@ -100,12 +127,15 @@ export function createAdminRouter(deps: {
         },
         (d) => (decision = d),
       );
-      const url = new URL(req.url ?? path, 'http://gateway');
-      const result = await match.endpoint.handle({ principal, tenant: deps.registry.get(principal.scope), params: match.params, query: url.searchParams });
+      // Another tenant's id and a missing id are the same answer: existence is not disclosed.
+      if (!target.exists) throw new GatewayError('not_found', `No ${endpoint.resourceType} with that id.`);
+      if (body.error) throw body.error;
+      const result = await endpoint.handle(call);
       status = result.status;
-      reply = { body: JSON.stringify(result.body), headers: {} };
+      change = result.change;
+      reply = { body: result.body === undefined ? '' : JSON.stringify(result.body), headers: {} };
     } catch (thrown) {
-      const err = toGatewayError(thrown);
+      const err = toGatewayError(fromStoreError(thrown));
       if (err.code === 'internal_error') deps.logger.error({ err: thrown, requestId }, 'admin call failed');
       status = err.status;
       errorCode = err.code;
@@ -113,7 +143,7 @@ export function createAdminRouter(deps: {
     }
     // The record is kept before the caller sees the answer, as for model requests.
     try {
-      await deps.audit.recordAdminAction({ principal, requestId, action, method, path, status, errorCode, decision, latencyMs: performance.now() - started });
+      await deps.audit.recordAdminAction({ principal, requestId, action, method, path, status, errorCode, decision, latencyMs: performance.now() - started, change });
     } catch (thrown) {
       const err = toGatewayError(thrown);
       deps.logger.error({ err: thrown, requestId }, 'admin audit record failed');
@@ -121,5 +151,16 @@ export function createAdminRouter(deps: {
       reply = { body: renderErrorBody('openai', err, requestId), headers: errorHeaders(err) };
     }
     send(res, requestId, status, reply.body, reply.headers);
+  }
+}
+
+/** The body as JSON; a malformed one is kept as an error to answer after the 401/403/404 checks. */
+async function readJson(req: IncomingMessage, maxBytes: number): Promise<{ value: unknown; error?: GatewayError }> {
+  const raw = await readBody(req, maxBytes);
+  if (raw.length === 0) return { value: undefined };
+  try {
+    return { value: JSON.parse(raw.toString('utf8')) as unknown };
+  } catch {
+    return { value: undefined, error: new GatewayError('invalid_request', 'The request body is not valid JSON.') };
   }
 }

@@ -1,15 +1,18 @@
 import type { SpendLedger } from '../limits/spend-ledger.js';
 import { microToUsd } from '../limits/cost.js';
+import { GatewayError } from '../errors/gateway-error.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-function monthParam(query: URLSearchParams, ledger: SpendLedger): string | undefined {
+function monthParam(query: URLSearchParams, ledger: SpendLedger): string {
   const month = query.get('month') ?? ledger.currentMonth();
-  return MONTH.test(month) ? month : undefined;
+  // A fixed linear pattern on at most 7 characters.
+  if (month.length !== 7 || !MONTH.test(month)) throw new GatewayError('invalid_request', "'month' must be YYYY-MM.", { param: 'month' });
+  return month;
 }
 
-/** Month-to-date spend of the caller's tenant (per user for usage, against the cap for budget). */
+/** Month-to-date spend of the caller's tenant, per user (the ledger is the source). */
 export function usageEndpoints(ledger: SpendLedger): AdminEndpoint[] {
   return [
     {
@@ -17,10 +20,11 @@ export function usageEndpoints(ledger: SpendLedger): AdminEndpoint[] {
       path: '/admin/v1/usage',
       action: 'usage.read',
       resourceType: 'usage',
+      summary: 'Month-to-date spend of the tenant, per user and per assistant (`x-workjet-assistant`).',
+      queryParams: ['month'],
+      answerStatus: 200,
       async handle(call) {
-        const month = monthParam(call.query, ledger);
-        if (!month) return { status: 400, body: { error: { message: "'month' must be YYYY-MM.", type: 'invalid_request_error', code: 'invalid_request', param: 'month' } } };
-        const spend = await ledger.read(call.tenant.scope, month);
+        const spend = await ledger.read(call.tenant.scope, monthParam(call.query, ledger));
         return {
           status: 200,
           body: {
@@ -31,28 +35,7 @@ export function usageEndpoints(ledger: SpendLedger): AdminEndpoint[] {
             reserved_usd: microToUsd(spend.reservedMicroUsd),
             open_reservations: spend.openReservations,
             by_user: Object.fromEntries(Object.entries(spend.byUser).map(([user, micro]) => [user, microToUsd(micro)])),
-          },
-        };
-      },
-    },
-    {
-      method: 'GET',
-      path: '/admin/v1/budget',
-      action: 'budget.read',
-      resourceType: 'budget',
-      async handle(call) {
-        const spend = await ledger.read(call.tenant.scope);
-        const budget = call.tenant.config.budget;
-        return {
-          status: 200,
-          body: {
-            tenant: call.tenant.config.id,
-            source: 'config',
-            month: spend.month,
-            monthly_usd: budget?.monthlyUsd ?? null,
-            alert_thresholds: budget?.alertThresholds ?? [],
-            spent_usd: microToUsd(spend.spentMicroUsd),
-            reserved_usd: microToUsd(spend.reservedMicroUsd),
+            by_assistant: Object.fromEntries(Object.entries(spend.byAssistant).map(([assistant, micro]) => [assistant, microToUsd(micro)])),
           },
         };
       },

@@ -18,7 +18,11 @@ export function createAdminAuditRecorder(audit: AuditLog): AdminAuditRecorder {
         ...(entry.errorCode ? { errorCode: entry.errorCode } : {}),
         ...(entry.decision ? { decision: entry.decision } : {}),
         latencyMs: entry.latencyMs,
-        details: { method: entry.method },
+        details: {
+          method: entry.method,
+          // before → after as JSON text (audit details hold scalars); the admin layer has left secrets out.
+          ...(entry.change ? { target: entry.change.target, before: JSON.stringify(entry.change.before ?? null), after: JSON.stringify(entry.change.after ?? null) } : {}),
+        },
       });
     },
   };

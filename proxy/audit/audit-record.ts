@@ -70,6 +70,10 @@ export interface AuditRecordDraft {
   readonly latencyMs: number;
   readonly upstreamLatencyMs: number | null;
   readonly details?: AuditDetails;
+  /** The skill applied with `x-workjet-skill` (absent when none). */
+  readonly skill?: { readonly id: string; readonly name: string };
+  /** `x-workjet-assistant`: the automation acting for the user (absent when none). */
+  readonly assistant?: string;
   /** Only with `audit.includeContent: true`, and only what DLP already redacted. */
   readonly content?: { readonly prompt?: unknown; readonly completion?: string };
 }
@@ -179,6 +183,8 @@ export function buildAuditRecord(ctx: RequestContext, extras: AuditExtras): Audi
     clientDisconnected: ctx.clientDisconnected,
     latencyMs: ms(ctx.elapsedMs()),
     upstreamLatencyMs: ctx.upstream ? ms(ctx.upstream.latencyMs) : null,
+    ...(ctx.skill ? { skill: { id: ctx.skill.id, name: ctx.skill.name } } : {}),
+    ...(ctx.assistant === undefined ? {} : { assistant: ctx.assistant }),
   };
   if (!extras.includeContent) return draft;
   const content = contentOf(ctx);

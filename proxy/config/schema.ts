@@ -34,6 +34,10 @@ const serverSchema = z.strictObject({
   maxConnections: positiveInt.default(1024),
   /** Open connections at most per client address (the socket's, not X-Forwarded-For); over it → 503 and close. */
   maxConnectionsPerClient: positiveInt.default(256),
+  /** DLP scan worker threads for large request bodies; 0 scans every body on the event loop. */
+  dlpWorkers: z.number().int().min(0).max(16).default(1),
+  /** Request bodies of at least this many bytes are DLP-scanned on a worker thread. */
+  dlpOffloadBytes: positiveInt.default(64 * 1024),
 });
 
 const upstreamSchema = z.strictObject({
@@ -47,10 +51,42 @@ const upstreamSchema = z.strictObject({
 });
 
 const redisSchema = z.strictObject({
-  url: z.string().min(1),
+  /** One Redis node. Exactly one of `url` and `cluster` is set. */
+  url: z.string().min(1).optional(),
+  /** Seed nodes of a Redis Cluster (`redis://host:port` each); the client discovers the rest and follows MOVED/ASK. */
+  cluster: z.array(z.string().min(1)).min(1).optional(),
   failMode: z.enum(['closed', 'open']).default('closed'),
   commandTimeoutMs: positiveInt.default(1000),
+}).refine((r) => (r.url === undefined) !== (r.cluster === undefined), { message: 'set exactly one of redis.url and redis.cluster' });
+
+/** Overload protection (proxy/server/overload-guard.ts): past either cap a request gets 503 `overloaded` at once. */
+const overloadSchema = z.strictObject({
+  /** Model and admin requests in flight at once (streams count until they end). */
+  maxInFlightRequests: positiveInt.default(4096),
+  /** Mean event-loop delay over a sample interval above which new requests are refused; 0 turns the check off. */
+  maxEventLoopDelayMs: nonNegative.default(1000),
+  sampleIntervalMs: positiveInt.default(500),
+  /** The `retry-after` seconds sent with 503 `overloaded`. */
+  retryAfterSeconds: positiveInt.default(1),
 });
+
+const storeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('sqlite'),
+    /** The SQLite file; default `<audit.dir>/workjet.db` (so `./data/workjet.db`). `:memory:` for a throwaway store. */
+    path: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('postgres'),
+    /** The gateway's connection (a role that does not own the tables; see README "Running with PostgreSQL"). */
+    url: z.string().min(1),
+    /** The table owner's connection, for migrations. Absent: `url` owns the tables and the gateway switches to a derived non-owner role (`appRole`). */
+    migrationUrl: z.string().min(1).optional(),
+    /** The non-owner role the gateway acts as when only `url` is given. */
+    appRole: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _').default('workjet_app'),
+    poolSize: positiveInt.default(10),
+  }),
+]);
 
 const policySchema = z.strictObject({
   bundle: z.string().default('policies/build/bundle.tar.gz'),
@@ -114,8 +150,6 @@ const providerSchema = z.strictObject({
   apiKey: z.string().optional(),
   baseUrl: z.string().url().optional(),
   anthropicVersion: z.string().default('2023-06-01'),
-  /** `azure_openai` only: the `api-version` query parameter of classic deployment URLs. */
-  apiVersion: z.string().min(1).optional(),
   timeoutMs: positiveInt.optional(),
 });
 
@@ -196,14 +230,21 @@ export const gatewayConfigSchema = z.strictObject({
     keepAliveTimeoutMs: 65_000,
     maxConnections: 1024,
     maxConnectionsPerClient: 256,
+    dlpWorkers: 1,
+    dlpOffloadBytes: 64 * 1024,
   }),
   upstream: upstreamSchema.default({ connectTimeoutMs: 10_000, firstByteTimeoutMs: 120_000, idleTimeoutMs: 120_000, allowedBaseUrls: [], circuitBreaker: { failureThreshold: 5, openMs: 30_000 } }),
   redis: redisSchema.optional(),
+  /** Tenant data: embedded SQLite (default) or PostgreSQL shared by several instances. */
+  store: storeSchema.default({ kind: 'sqlite' }),
+  overload: overloadSchema.default({ maxInFlightRequests: 4096, maxEventLoopDelayMs: 1000, sampleIntervalMs: 500, retryAfterSeconds: 1 }),
   policy: policySchema.default({ bundle: 'policies/build/bundle.tar.gz', watchBundle: true, maxMemoryPages: 1024 }),
   audit: auditSchema.default({ sink: 'file', dir: './data', includeContent: false, durability: 'spool', onSpoolFailure: 'reject', groupCommitMs: 2 }),
   auth: z.strictObject({ jwt: jwtSchema.optional() }).default({}),
   ops: opsSchema.default({}),
   logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
+  /** The operator's door (`/operator/v1/tenants`): off unless `token` is set (use `${ENV}`). */
+  operator: z.strictObject({ token: z.string().optional() }).optional(),
   /** Dedicated mode: the only tenant this instance serves. */
   dedicatedTenant: tenantId.optional(),
   pricing: z.record(z.string(), priceSchema).default({}),
@@ -218,6 +259,7 @@ export type DlpConfig = TenantConfig['dlp'];
 export type RateLimitsConfig = TenantConfig['rateLimits'];
 export type BudgetConfig = NonNullable<TenantConfig['budget']>;
 export type AuditConfig = GatewayConfig['audit'];
+export type StoreConfig = GatewayConfig['store'];
 export type Role = (typeof ROLES)[number];
 export type DlpAction = (typeof DLP_ACTIONS)[number];
 export type ProviderType = (typeof PROVIDER_TYPES)[number];

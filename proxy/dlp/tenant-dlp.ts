@@ -22,6 +22,8 @@ export interface RequestScan {
 /** One tenant's compiled DLP: detectors, actions, response mode. Built once at startup. */
 export interface TenantDlp {
   readonly tenantId: string;
+  /** The settings this was compiled from (a scan worker compiles its own copy from them). */
+  readonly config: DlpConfig;
   /** What response-side scanning does with a match (`off`: responses are not scanned). */
   readonly responseMode: ResponseMode;
   /** True when at least one detector or custom pattern is enabled. */
@@ -50,6 +52,7 @@ class CompiledTenantDlp implements TenantDlp {
 
   constructor(
     readonly tenantId: string,
+    readonly config: DlpConfig,
     readonly responseMode: ResponseMode,
     detectors: readonly CompiledDetector[],
     actions: ReadonlyMap<string, DlpAction>,
@@ -127,5 +130,5 @@ export function compileTenantDlp(tenantId: string, cfg: DlpConfig): TenantDlp {
     }
     actions.set(custom.name, custom.action);
   });
-  return new CompiledTenantDlp(tenantId, cfg.responses, detectors, actions, cfg.custom.length === 0 ? builtinKey : undefined);
+  return new CompiledTenantDlp(tenantId, cfg, cfg.responses, detectors, actions, cfg.custom.length === 0 ? builtinKey : undefined);
 }

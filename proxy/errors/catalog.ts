@@ -20,6 +20,9 @@ export const ERROR_CATALOG = {
   model_not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error' },
   not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error' },
   method_not_allowed: { status: 405, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
+  conflict: { status: 409, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
+  managed_by_config: { status: 409, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
+  in_use: { status: 409, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
   request_too_large: { status: 413, openaiType: 'invalid_request_error', anthropicType: 'request_too_large' },
   rate_limit_exceeded: { status: 429, openaiType: 'requests', anthropicType: 'rate_limit_error' },
   budget_exceeded: { status: 429, openaiType: 'insufficient_quota', anthropicType: 'rate_limit_error', shouldRetry: false },
@@ -28,6 +31,7 @@ export const ERROR_CATALOG = {
   upstream_error: { status: 502, openaiType: 'server_error', anthropicType: 'api_error' },
   dependency_unavailable: { status: 503, openaiType: 'server_error', anthropicType: 'api_error' },
   audit_unavailable: { status: 503, openaiType: 'server_error', anthropicType: 'api_error' },
+  overloaded: { status: 503, openaiType: 'server_error', anthropicType: 'overloaded_error' },
   upstream_timeout: { status: 504, openaiType: 'server_error', anthropicType: 'timeout_error' },
 } as const satisfies Record<string, CatalogEntry>;
 

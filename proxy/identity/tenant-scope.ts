@@ -12,7 +12,12 @@ export interface TenantScope {
 
 const minted = new WeakSet<object>();
 
-/** Mints a scope. Call sites: identify stage, startup/operator tooling. Never from request data. */
+/**
+ * Mints a scope. Call sites: the tenant registry (for ids the store lists, which identify then
+ * hands out through a runtime), the store's YAML apply and operator door (for ids the operator
+ * declared or typed), and tests. Never from request data: an admin route's path or body never
+ * reaches this function.
+ */
 export function mintTenantScope(tenantId: string): TenantScope {
   const scope = Object.freeze({ tenantId }) as TenantScope;
   minted.add(scope);

@@ -32,20 +32,3 @@ export function exceedsJsonDepth(text: string, maxDepth: number): boolean {
   }
   return false;
 }
-
-/** The nesting depth of an already-parsed value, iteratively (for values that did not come from checked text). */
-export function jsonValueDepth(value: unknown, stopAbove = Infinity): number {
-  let max = 0;
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  while (stack.length > 0) {
-    const item = stack.pop() as { value: unknown; depth: number };
-    if (typeof item.value !== 'object' || item.value === null) continue;
-    const depth = item.depth + 1;
-    if (depth > max) max = depth;
-    if (max > stopAbove) return max;
-    for (const child of Array.isArray(item.value) ? item.value : Object.values(item.value)) {
-      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth });
-    }
-  }
-  return max;
-}

@@ -5,7 +5,7 @@ import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
 import { SqliteSpendLedger } from './sqlite-spend-ledger.js';
 import { RedisSpendLedger } from './redis-spend-ledger.js';
-import { createRedisClient, closeRedis, waitForRedis } from './redis-connection.js';
+import { createRedisClient, closeRedis, redisTargetOf, waitForRedis } from './redis-connection.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import type { SpendLedger } from './spend-ledger.js';
 import type { Clock } from './month.js';
@@ -34,7 +34,7 @@ export function spendDbPath(config: GatewayConfig): string {
 export function createLimitStores(config: GatewayConfig, logger: Logger, options: { windowMs?: number; clock?: Clock } = {}): LimitStores {
   const log = logger.child({ component: 'limits' });
   if (config.redis) {
-    const client = createRedisClient(config.redis.url, { commandTimeoutMs: config.redis.commandTimeoutMs, logger: log, name: 'workjet-limits' });
+    const client = createRedisClient(redisTargetOf(config.redis), { commandTimeoutMs: config.redis.commandTimeoutMs, logger: log, name: 'workjet-limits' });
     const rateLimits = new RedisRateLimitStore(client, options.windowMs === undefined ? {} : { windowMs: options.windowMs });
     const ledger = new RedisSpendLedger(client, options.clock ? { clock: options.clock } : {});
     return {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { TenantScope } from '../identity/tenant-scope.js';
-import { LuaScripts } from './redis-connection.js';
+import { LuaScripts, type RedisClient } from './redis-connection.js';
 import { rateLimitKeys } from './redis-keys.js';
 import { ADMIT_LUA, CORRECT_LUA } from './rate-limit-lua.js';
 import {
@@ -27,7 +26,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   readonly #scripts: LuaScripts<'wjRateAdmit' | 'wjRateCorrect'>;
   readonly #windowMs: number;
 
-  constructor(client: Redis, options: { windowMs?: number } = {}) {
+  constructor(client: RedisClient, options: { windowMs?: number } = {}) {
     this.#windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
     this.#scripts = new LuaScripts(client, { wjRateAdmit: ADMIT_LUA, wjRateCorrect: CORRECT_LUA });
   }

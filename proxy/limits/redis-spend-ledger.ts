@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { TenantScope } from '../identity/tenant-scope.js';
 import { microToUsd } from './cost.js';
 import { utcMonth, type Clock } from './month.js';
-import { LuaScripts } from './redis-connection.js';
+import { LuaScripts, type RedisClient } from './redis-connection.js';
 import { spendKeys } from './redis-keys.js';
 import { READ_LUA, RENEW_LUA, RESERVE_LUA, SETTLE_LUA } from './spend-ledger-lua.js';
 import type { BudgetAlert, ChargeOutcome, ChargeRequest, MonthSpend, ReserveOutcome, ReserveRequest, Reservation, SpendLedger } from './spend-ledger.js';
@@ -23,14 +22,14 @@ const CLOCK_SYNC_MS = 30_000;
  * the Redis server's clock, not a skewed host's.
  */
 export class RedisSpendLedger implements SpendLedger {
-  readonly #client: Redis;
+  readonly #client: RedisClient;
   readonly #scripts: LuaScripts<'wjSpendReserve' | 'wjSpendRenew' | 'wjSpendSettle' | 'wjSpendRead'>;
   readonly #clock: Clock;
   readonly #sync: NodeJS.Timeout | undefined;
   readonly #onReady: (() => void) | undefined;
   #offsetMs = 0;
 
-  constructor(client: Redis, options: { clock?: Clock } = {}) {
+  constructor(client: RedisClient, options: { clock?: Clock } = {}) {
     this.#client = client;
     this.#scripts = new LuaScripts(client, { wjSpendReserve: RESERVE_LUA, wjSpendRenew: RENEW_LUA, wjSpendSettle: SETTLE_LUA, wjSpendRead: READ_LUA });
     if (options.clock) {
@@ -73,7 +72,7 @@ export class RedisSpendLedger implements SpendLedger {
     const k = spendKeys(scope, charge.month);
     const cost = Math.max(0, Math.round(charge.costMicroUsd));
     const cap = charge.capMicroUsd ?? 0;
-    const args: (string | number)[] = [charge.id, cost, charge.user ?? '', cap, SETTLED_GRACE_MS, RETENTION_MS, ...(charge.alertThresholds ?? [])];
+    const args: (string | number)[] = [charge.id, cost, charge.user ?? '', cap, SETTLED_GRACE_MS, RETENTION_MS, charge.assistant ?? '', ...(charge.alertThresholds ?? [])];
     const reply = (await this.#scripts.run('wjSpendSettle', [k.month, k.reservations, k.amounts], args)) as (number | string)[];
     const spentMicroUsd = Number(reply[1]);
     const alerts: BudgetAlert[] = reply.slice(2).map((th) => ({ threshold: Number(th), spentUsd: microToUsd(spentMicroUsd), capUsd: microToUsd(cap), month: charge.month }));
@@ -88,14 +87,16 @@ export class RedisSpendLedger implements SpendLedger {
     let spent = 0;
     let reserved = 0;
     const byUser: Record<string, number> = {};
+    const byAssistant: Record<string, number> = {};
     for (let i = 0; i + 1 < fields.length; i += 2) {
       const name = fields[i] as string;
       const value = Number(fields[i + 1]);
       if (name === 'spent') spent = value;
       else if (name === 'reserved') reserved = value;
       else if (name.startsWith('u:')) byUser[name.slice(2)] = value;
+      else if (name.startsWith('s:')) byAssistant[name.slice(2)] = value;
     }
-    return { month: m, spentMicroUsd: spent, reservedMicroUsd: reserved, openReservations: reply[1], byUser };
+    return { month: m, spentMicroUsd: spent, reservedMicroUsd: reserved, openReservations: reply[1], byUser, byAssistant };
   }
 
   async close(): Promise<void> {

@@ -36,6 +36,8 @@ export interface ChargeRequest {
   /** Real cost; 0 releases the reservation without charging. */
   readonly costMicroUsd: number;
   readonly user?: string;
+  /** The automation acting for the user (`x-workjet-assistant`), for spend per assistant. */
+  readonly assistant?: string;
   /** With thresholds (percent): raise each one the month's spend reaches, once per month. */
   readonly capMicroUsd?: number;
   readonly alertThresholds?: readonly number[];
@@ -62,6 +64,8 @@ export interface MonthSpend {
   readonly reservedMicroUsd: number;
   readonly openReservations: number;
   readonly byUser: Readonly<Record<string, number>>;
+  /** Spend of requests sent with `x-workjet-assistant`, per assistant name. */
+  readonly byAssistant: Readonly<Record<string, number>>;
 }
 
 export interface SpendLedger {

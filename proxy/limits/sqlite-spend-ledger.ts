@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS spend_month (
 CREATE TABLE IF NOT EXISTS spend_user (
   tenant TEXT NOT NULL, month TEXT NOT NULL, user TEXT NOT NULL, spent INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (tenant, month, user)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS spend_assistant (
+  tenant TEXT NOT NULL, month TEXT NOT NULL, assistant TEXT NOT NULL, spent INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant, month, assistant)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS spend_reservation (
   id TEXT PRIMARY KEY, tenant TEXT NOT NULL, month TEXT NOT NULL,
   amount INTEGER NOT NULL, expires_at INTEGER NOT NULL, settled INTEGER NOT NULL DEFAULT 0);
@@ -77,6 +80,9 @@ export class SqliteSpendLedger implements SpendLedger {
       addUser: db.prepare<[{ tenant: string; month: string; user: string; spent: number }]>(
         'INSERT INTO spend_user (tenant, month, user, spent) VALUES (@tenant, @month, @user, @spent) ON CONFLICT (tenant, month, user) DO UPDATE SET spent = spent + excluded.spent',
       ),
+      addAssistant: db.prepare<[{ tenant: string; month: string; assistant: string; spent: number }]>(
+        'INSERT INTO spend_assistant (tenant, month, assistant, spent) VALUES (@tenant, @month, @assistant, @spent) ON CONFLICT (tenant, month, assistant) DO UPDATE SET spent = spent + excluded.spent',
+      ),
       insertReservation: db.prepare<[string, string, string, number, number, number]>(
         'INSERT INTO spend_reservation (id, tenant, month, amount, expires_at, settled) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -85,6 +91,7 @@ export class SqliteSpendLedger implements SpendLedger {
       renew: db.prepare<[number, string, string]>('UPDATE spend_reservation SET expires_at = ? WHERE id = ? AND tenant = ? AND settled = 0'),
       raiseAlert: db.prepare<[string, string, number, number]>('INSERT OR IGNORE INTO spend_alert (tenant, month, threshold, raised_at) VALUES (?, ?, ?, ?)'),
       users: db.prepare<[string, string], { user: string; spent: number }>('SELECT user, spent FROM spend_user WHERE tenant = ? AND month = ?'),
+      assistants: db.prepare<[string, string], { assistant: string; spent: number }>('SELECT assistant, spent FROM spend_assistant WHERE tenant = ? AND month = ?'),
       open: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM spend_reservation WHERE tenant = ? AND month = ? AND settled = 0'),
     };
   }
@@ -136,6 +143,7 @@ export class SqliteSpendLedger implements SpendLedger {
         const cost = Math.max(0, Math.round(charge.costMicroUsd));
         this.#stmt.addMonth.run({ tenant, month: charge.month, spent: cost, reserved: 0 });
         if (charge.user !== undefined && cost > 0) this.#stmt.addUser.run({ tenant, month: charge.month, user: charge.user, spent: cost });
+        if (charge.assistant !== undefined && cost > 0) this.#stmt.addAssistant.run({ tenant, month: charge.month, assistant: charge.assistant, spent: cost });
         const spent = this.#stmt.month.get(tenant, charge.month)?.spent ?? 0;
         const alerts = [];
         if (cost > 0 && charge.capMicroUsd !== undefined && charge.alertThresholds) {
@@ -160,7 +168,9 @@ export class SqliteSpendLedger implements SpendLedger {
         const row = this.#stmt.month.get(tenant, m) ?? { spent: 0, reserved: 0 };
         const byUser: Record<string, number> = {};
         for (const u of this.#stmt.users.all(tenant, m)) byUser[u.user] = u.spent;
-        return { month: m, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved, openReservations: this.#stmt.open.get(tenant, m)?.n ?? 0, byUser };
+        const byAssistant: Record<string, number> = {};
+        for (const a of this.#stmt.assistants.all(tenant, m)) byAssistant[a.assistant] = a.spent;
+        return { month: m, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved, openReservations: this.#stmt.open.get(tenant, m)?.n ?? 0, byUser, byAssistant };
       })
       .immediate();
   }

@@ -46,6 +46,10 @@ export class RequestContext {
   #findings?: DlpFinding[];
   /** Body to forward when a stage (DLP redaction, budget's default cap) rewrote it. */
   forwardBody?: Record<string, unknown>;
+  /** `x-workjet-assistant`: the automation acting for the user (written by stage assistant). */
+  assistant?: string;
+  /** The skill whose system prompt was put first (written by stage skill). */
+  skill?: { readonly id: string; readonly name: string };
   usage?: TokenUsage;
   upstream?: UpstreamResult;
   error?: GatewayError;

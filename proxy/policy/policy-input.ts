@@ -37,6 +37,12 @@ export interface PolicyResource {
   readonly published?: boolean;
   /** Skills: the user who created it. */
   readonly owner?: string;
+  /** Users (users.write): the target user's current role; absent when it is being created. */
+  readonly role?: string;
+  /** Users (users.write): the role asked for; absent when the user is being removed. */
+  readonly new_role?: string;
+  /** Users (users.write): how many owners the tenant has now (the last one stays). */
+  readonly owner_count?: number;
 }
 
 export interface PolicyRequest {

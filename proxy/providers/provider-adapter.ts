@@ -12,8 +12,6 @@ export interface ProviderEndpoint {
   readonly baseUrl: string | undefined;
   readonly apiKey: Secret | undefined;
   readonly anthropicVersion: string;
-  /** `azure_openai`: the `api-version` of classic deployment URLs (a default applies when unset). */
-  readonly apiVersion?: string | undefined;
   /** Per-provider override of the first-byte and idle-body timeouts. */
   readonly timeoutMs: number | undefined;
 }

@@ -2,6 +2,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { UpstreamRequest } from './provider-adapter.js';
+import { guardedConnector } from './ssrf-guard.js';
 import { startDemoServer, type DemoServer, type DemoServerOptions } from './demo/demo-server.js';
 
 export type UpstreamTimeouts = Pick<GatewayConfig['upstream'], 'connectTimeoutMs' | 'firstByteTimeoutMs' | 'idleTimeoutMs'>;
@@ -21,6 +22,8 @@ export interface SendOptions {
   readonly headersTimeoutMs?: number | undefined;
   /** Idle-body timeout for this request (else the pool's). */
   readonly bodyTimeoutMs?: number | undefined;
+  /** A base URL a tenant set over the admin API (not on the operator's allowlist): connect through the SSRF guard. */
+  readonly ssrfGuard?: boolean | undefined;
 }
 
 /**
@@ -38,8 +41,11 @@ export class UpstreamPool {
     this.#options = options;
   }
 
-  #poolFor(origin: string): Pool {
-    let pool = this.#pools.get(origin);
+  // Guarded and unguarded pools never share sockets: an operator-configured origin must not
+  // lend a connection to a tenant-set URL of the same origin, or the reverse.
+  #poolFor(origin: string, ssrfGuard: boolean): Pool {
+    const key = ssrfGuard ? `guarded ${origin}` : origin;
+    let pool = this.#pools.get(key);
     if (!pool) {
       const t = this.#options.timeouts;
       pool = new Pool(origin, {
@@ -47,9 +53,9 @@ export class UpstreamPool {
         keepAliveTimeout: this.#options.keepAliveTimeoutMs ?? 30_000,
         headersTimeout: t.firstByteTimeoutMs,
         bodyTimeout: t.idleTimeoutMs,
-        connect: { timeout: t.connectTimeoutMs },
+        connect: ssrfGuard ? guardedConnector({ timeout: t.connectTimeoutMs }) : { timeout: t.connectTimeoutMs },
       });
-      this.#pools.set(origin, pool);
+      this.#pools.set(key, pool);
     }
     return pool;
   }
@@ -57,7 +63,7 @@ export class UpstreamPool {
   /** Sends one upstream request; rejects with the raw undici error (see mapUpstreamError). */
   send(request: UpstreamRequest, options: SendOptions): Promise<Dispatcher.ResponseData> {
     if (this.#closed) return Promise.reject(new GatewayError('upstream_error', 'The gateway is shutting down.'));
-    return this.#poolFor(request.origin).request({
+    return this.#poolFor(request.origin, options.ssrfGuard === true).request({
       path: request.path,
       method: request.method,
       headers: request.headers,

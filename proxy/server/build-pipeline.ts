@@ -1,3 +1,4 @@
+import { trustedBaseUrls } from '../providers/trusted-base-urls.js';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -10,6 +11,7 @@ import { createIdentifyStage } from '../pipeline/stages/identify.js';
 import { createParseStage } from '../pipeline/stages/parse.js';
 import { createAuthorizeStage } from '../pipeline/stages/authorize.js';
 import { createDlpStage } from '../pipeline/stages/dlp.js';
+import { sharedScanPool } from '../dlp/scan-pool.js';
 import { createLimitStage } from '../pipeline/stages/limit.js';
 import { createBudgetStage } from '../pipeline/stages/budget.js';
 import { createRouteStage } from '../pipeline/stages/route.js';
@@ -19,6 +21,10 @@ import { createAuditStage } from '../pipeline/stages/audit.js';
 import { createListModelsStage } from '../pipeline/stages/list-models.js';
 import { createResponseDlpFilter } from '../pipeline/response-dlp.js';
 import { CircuitBreakers } from '../providers/circuit-breaker.js';
+import { createAssistantStage } from '../pipeline/stages/assistant.js';
+import { createSkillStage } from '../pipeline/stages/skill.js';
+import { SkillCache } from '../skills/skill-cache.js';
+import type { TenantStore } from '../store/tenant-store.js';
 
 /**
  * The named chain of every route, in DESIGN.md's order. Adding a stage is adding a file and a
@@ -31,6 +37,8 @@ export function buildPipelines(input: {
   registry: TenantRegistry;
   sessions: SessionVerifier | undefined;
   services: GatewayServices;
+  /** Skills are read from it once per tenant and served from memory (skill-cache.ts). */
+  store: TenantStore;
 }): Record<RouteKind, Pipeline> {
   const { config, logger, metrics, registry, sessions, services } = input;
   const identify = createIdentifyStage({ registry, sessions });
@@ -39,9 +47,30 @@ export function buildPipelines(input: {
   const model: Pipeline = {
     stages: [
       identify,
+      createAssistantStage(),
       createParseStage({ registry, maxBodyBytes: config.server.maxBodyBytes, maxJsonDepth: config.server.maxJsonDepth }),
       createAuthorizeStage({ engine: services.policy, registry, logger }),
-      createDlpStage({ registry, logger, onFinding: (tenant, f) => metrics.dlpFindings.inc({ tenant, detector: f.detector, action: f.action }) }),
+      createSkillStage({ skills: new SkillCache(input.store) }),
+      createDlpStage({
+        registry,
+        logger,
+        onFinding: (tenant, f) => metrics.dlpFindings.inc({ tenant, detector: f.detector, action: f.action }),
+        ...(config.server.dlpWorkers === 0
+          ? {}
+          : {
+              offload: {
+                minBytes: config.server.dlpOffloadBytes,
+                // A broken worker must not fail requests: scan on the event loop instead (and say so).
+                scan: (dlp, route, body) =>
+                  sharedScanPool(config.server.dlpWorkers)
+                    .scan(dlp, route, body)
+                    .catch((err: unknown) => {
+                      logger.warn({ err }, 'DLP scan worker failed; scanning on the event loop');
+                      return dlp.scanRequest(route, body);
+                    }),
+              },
+            }),
+      }),
       createLimitStage({ store: services.limits.rateLimits, registry, logger, failMode: config.redis?.failMode ?? 'closed', onFailureModeAllowed: () => metrics.failureModeAllowed.inc() }),
       createBudgetStage({
         ledger: services.limits.ledger,
@@ -63,6 +92,8 @@ export function buildPipelines(input: {
         captureContent: config.audit.includeContent,
         breakers: new CircuitBreakers(config.upstream.circuitBreaker),
         responseFilter: createResponseDlpFilter(registry),
+        trustedBaseUrls: trustedBaseUrls(config),
+        maxJsonDepth: config.server.maxJsonDepth,
       }),
     ],
     finals: [settle, audit],

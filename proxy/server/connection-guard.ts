@@ -28,6 +28,7 @@ const REFUSED = 'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-
 const TIMED_OUT = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
 const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
 const HEADERS_TOO_LARGE = 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+const CONTENT_TOO_LARGE = 'HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
 const LOG_EVERY_MS = 10_000;
 
 /** The client address a per-client cap counts by (IPv4-mapped IPv6 folded to IPv4). */
@@ -122,6 +123,7 @@ export function guardConnections(server: Server, limits: ServerLimits, deps: { r
       warn('client too slow: connection closed with 408', { kind });
       answer = TIMED_OUT;
     } else if (err.code === 'HPE_HEADER_OVERFLOW') answer = HEADERS_TOO_LARGE;
+    else if (err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') answer = CONTENT_TOO_LARGE;
     const responding = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (socket.writable && responding?.headersSent !== true) socket.end(answer);
     socket.destroy();

@@ -1,94 +1,48 @@
-import type { GatewayConfig, TenantConfig, Role } from '../config/schema.js';
-import { Secret } from '../identity/secret.js';
-import { providerTypeOf, DEFAULT_BASE_URLS } from '../config/provider-type.js';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config/schema.js';
 import { mintTenantScope, assertTenantScope, type TenantScope } from '../identity/tenant-scope.js';
-import type { ModelTarget } from '../core/vocabulary.js';
-import type { ProviderEndpoint } from '../providers/provider-adapter.js';
-import { compileTenantDlp, type TenantDlp } from '../dlp/tenant-dlp.js';
+import type { TenantStore } from '../store/tenant-store.js';
+import { compileRuntime, type KeyRecord, type ResolvedProvider, type TenantRuntime } from './compile-runtime.js';
 
-/** A provider of one tenant, with that tenant's own key: exactly what forward needs. */
-export type ResolvedProvider = ProviderEndpoint;
+export type { KeyRecord, ResolvedProvider, TenantRuntime };
 
-/** An API key as identify needs it: never the plaintext, only its hash. */
-export interface KeyRecord {
-  readonly id: string;
-  readonly user: string;
-  readonly sha256: string;
-  readonly revoked: boolean;
-  readonly expiresAtMs: number | undefined;
-}
-
-/** Everything compiled once at startup for one tenant; the request path only looks things up. */
-export interface TenantRuntime {
-  readonly scope: TenantScope;
-  readonly config: TenantConfig;
-  readonly users: ReadonlyMap<string, Role>;
-  readonly providers: ReadonlyMap<string, ResolvedProvider>;
-  readonly tiers: ReadonlyMap<string, ModelTarget>;
-  readonly dlp: TenantDlp;
-}
-
-function resolveProviders(tenant: TenantConfig): Map<string, ResolvedProvider> {
-  const out = new Map<string, ResolvedProvider>();
-  for (const [name, p] of Object.entries(tenant.providers)) {
-    const type = providerTypeOf(name, p);
-    if (!type) throw new Error(`tenants[${tenant.id}].providers.${name}: no type`);
-    const defaultBase = DEFAULT_BASE_URLS[type];
-    out.set(name, {
-      name,
-      type,
-      baseUrl: p.baseUrl ?? defaultBase,
-      apiKey: p.apiKey === undefined ? undefined : new Secret(p.apiKey),
-      anthropicVersion: p.anthropicVersion,
-      apiVersion: p.apiVersion,
-      timeoutMs: p.timeoutMs,
-    });
-  }
-  return out;
-}
-
-function resolveTiers(tenant: TenantConfig, providers: Map<string, ResolvedProvider>): Map<string, ModelTarget> {
-  const out = new Map<string, ModelTarget>();
-  for (const [name, tier] of Object.entries(tenant.tiers)) {
-    const provider = providers.get(tier.provider);
-    if (!provider) throw new Error(`tenants[${tenant.id}].tiers.${name}.provider: unknown provider "${tier.provider}"`);
-    out.set(name, Object.freeze({ name, kind: 'tier', provider: provider.name, providerType: provider.type, model: tier.model, tags: Object.freeze([...tier.tags]) }));
-  }
-  return out;
-}
+/** How often an instance compares tenant versions with the store: the backstop under NOTIFY (and, on SQLite, how a CLI's writes arrive). */
+export const DEFAULT_POLL_INTERVAL_MS = 500;
 
 /**
- * The per-tenant runtime built from the frozen config: providers with their keys, tiers,
- * users, compiled DLP, and the O(1) index from API-key hash to its tenant.
+ * The in-memory cache of compiled per-tenant runtimes the request path reads: identify finds
+ * a key by hash in O(1), route and DLP look up the tenant's runtime; nothing here queries the
+ * database per request. A tenant's entry is rebuilt from a store snapshot when it changes: at
+ * once after this instance's own writes, on NOTIFY from another instance (PostgreSQL), and at
+ * the latest on the next version check (every `pollIntervalMs`). Disabled tenants are not served.
  */
 export class TenantRegistry {
   readonly #tenants = new Map<string, TenantRuntime>();
   readonly #keys = new Map<string, { tenant: TenantRuntime; key: KeyRecord }>();
+  readonly #versions = new Map<string, number>();
+  readonly #store: TenantStore;
+  readonly #logger: Logger;
+  #dedicatedTenant: string | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+  #unsubscribe: () => void = () => undefined;
+  #storeReachable = true;
 
-  constructor(config: GatewayConfig) {
-    for (const tenant of config.tenants) {
-      if (config.dedicatedTenant !== undefined && tenant.id !== config.dedicatedTenant) continue;
-      const providers = resolveProviders(tenant);
-      const runtime: TenantRuntime = Object.freeze({
-        scope: mintTenantScope(tenant.id),
-        config: tenant,
-        users: new Map(tenant.users.map((u) => [u.id, u.role] as const)),
-        providers,
-        tiers: resolveTiers(tenant, providers),
-        dlp: compileTenantDlp(tenant.id, tenant.dlp),
-      });
-      this.#tenants.set(tenant.id, runtime);
-      for (const k of tenant.apiKeys) {
-        const record: KeyRecord = {
-          id: k.id,
-          user: k.user,
-          sha256: k.sha256,
-          revoked: k.revoked,
-          expiresAtMs: k.expiresAt === undefined ? undefined : Date.parse(k.expiresAt),
-        };
-        this.#keys.set(k.sha256, { tenant: runtime, key: record });
-      }
-    }
+  private constructor(store: TenantStore, config: GatewayConfig, logger: Logger) {
+    this.#store = store;
+    this.#dedicatedTenant = config.dedicatedTenant;
+    this.#logger = logger;
+  }
+
+  /** Builds every served tenant's runtime from the store (which has the YAML applied) and starts following changes. */
+  static async open(input: { config: GatewayConfig; store: TenantStore; logger: Logger; pollIntervalMs?: number }): Promise<TenantRegistry> {
+    const registry = new TenantRegistry(input.store, input.config, input.logger.child({ component: 'tenant-registry' }));
+    await registry.#refreshStale();
+    registry.#unsubscribe = input.store.sync.onChange((tenantId) => registry.refresh(tenantId));
+    const interval = input.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    registry.#timer = setInterval(() => void registry.#refreshStale(), interval);
+    registry.#timer.unref();
+    return registry;
   }
 
   /** The runtime of the tenant a scope was minted for. */
@@ -111,5 +65,80 @@ export class TenantRegistry {
   /** Operator tooling (startup, metrics): every tenant this instance serves. */
   all(): IterableIterator<TenantRuntime> {
     return this.#tenants.values();
+  }
+
+  /** Rebuilds one tenant's runtime from the store (serialised with every other refresh); resolves when it is in place. */
+  refresh(tenantId: string): Promise<void> {
+    const next = this.#chain.then(() => this.#rebuild(tenantId));
+    this.#chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Re-applies the YAML `tenants:` to the store (SIGHUP), then rebuilds every tenant whose data changed. */
+  async reload(config: GatewayConfig): Promise<void> {
+    this.#dedicatedTenant = config.dedicatedTenant;
+    await this.#store.applyConfig(config);
+    await this.#refreshStale();
+  }
+
+  /** False after the last version check could not reach the store (for `/readyz`); the compiled runtimes keep serving. */
+  get storeReachable(): boolean {
+    return this.#storeReachable;
+  }
+
+  /** Stops following the store. */
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#unsubscribe();
+  }
+
+  /** The version check: rebuilds tenants whose version moved, drops tenants that are gone. */
+  async #refreshStale(): Promise<void> {
+    let versions: Map<string, number>;
+    try {
+      versions = await this.#store.sync.versions();
+      this.#storeReachable = true;
+    } catch (err) {
+      this.#storeReachable = false;
+      // The store is unreachable: keep serving what is compiled; the next tick retries.
+      this.#logger.warn({ err }, 'tenant version check failed');
+      return;
+    }
+    for (const [id, version] of versions) if (this.#versions.get(id) !== version) await this.refresh(id).catch(() => undefined);
+    for (const id of [...this.#versions.keys()]) if (!versions.has(id)) await this.refresh(id).catch(() => undefined);
+  }
+
+  async #rebuild(tenantId: string): Promise<void> {
+    if (this.#dedicatedTenant !== undefined && tenantId !== this.#dedicatedTenant) return;
+    // Startup / change following: the registry acts for the operator, for a tenant id the store listed.
+    const scope = mintTenantScope(tenantId);
+    let snapshot;
+    try {
+      snapshot = await this.#store.sync.snapshot(scope);
+    } catch (err) {
+      this.#logger.error({ err, tenant: tenantId }, 'tenant snapshot failed; serving the previous runtime');
+      throw err;
+    }
+    if (snapshot !== undefined && this.#versions.get(tenantId) === snapshot.version && this.#tenants.has(tenantId) !== snapshot.tenant.disabled) return;
+    this.#drop(tenantId);
+    if (snapshot === undefined) return;
+    this.#versions.set(tenantId, snapshot.version);
+    if (snapshot.tenant.disabled) return;
+    let runtime: TenantRuntime;
+    try {
+      runtime = compileRuntime(scope, snapshot.config, (tier, provider) => this.#logger.warn({ tenant: tenantId, tier, provider }, 'tier skipped: its provider does not exist'));
+    } catch (err) {
+      this.#logger.error({ err, tenant: tenantId }, 'tenant runtime does not compile; tenant not served until fixed');
+      return;
+    }
+    this.#tenants.set(tenantId, runtime);
+    for (const key of runtime.keys) this.#keys.set(key.sha256, { tenant: runtime, key });
+  }
+
+  #drop(tenantId: string): void {
+    const old = this.#tenants.get(tenantId);
+    if (old) for (const key of old.keys) if (this.#keys.get(key.sha256)?.tenant === old) this.#keys.delete(key.sha256);
+    this.#tenants.delete(tenantId);
+    this.#versions.delete(tenantId);
   }
 }

@@ -69,6 +69,8 @@ t.test('defaults are applied and the result is deeply frozen', async (t) => {
     keepAliveTimeoutMs: 65_000,
     maxConnections: 1024,
     maxConnectionsPerClient: 256,
+    dlpWorkers: 1,
+    dlpOffloadBytes: 65536,
   });
   t.equal(config.audit.sink, 'file');
   t.equal(config.redis, undefined);

@@ -181,7 +181,7 @@ t.test('dedicatedTenant names a configured tenant, and no other tenant may be co
   t.same(problems(alone), []);
 });
 
-t.test('auth.jwt needs a secret or a JWKS file', async (t) => {
+t.test('auth.jwt needs a secret, a JWKS file or a JWKS URL', async (t) => {
   const raw = base();
   raw.auth = { jwt: { issuer: 'https://app.example' } };
   t.same(problems(raw), ['auth.jwt: needs secret, jwksFile or jwksUrl']);

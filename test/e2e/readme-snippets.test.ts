@@ -50,3 +50,23 @@ t.test('README quick start: the curl and the SDK snippets work against the demo 
   const { stdout } = await run(PYTHON, ['-c', local(py[0]!)], { cwd: REPO_ROOT, timeout: 60_000 });
   t.match(stdout, /demo provider/);
 });
+
+t.test('README quick start: the admin API curl lines create a key for bob, use it, revoke it, then 401', async (t) => {
+  const demo = parse(readFileSync(join(REPO_ROOT, 'config/gateway.yaml'), 'utf8')) as Record<string, unknown>;
+  const gw = await startGateway(t, { ...demo, audit: {} });
+  const section = README.slice(README.indexOf('### Manage keys over the admin API'));
+  const start = section.indexOf('```sh\n');
+  const script = section.slice(start + 6, section.indexOf('```', start + 6));
+  t.match(script, 'DEMO_KEY=wj_', 'README has the block');
+  // Run as written, against the test gateway's port instead of 8080.
+  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script.replaceAll('http://127.0.0.1:8080', gw.origin)], { cwd: REPO_ROOT, timeout: 60_000 });
+  const lines = stdout.trim().split('\n');
+  const chat = JSON.parse(lines[0] ?? '{}') as { choices?: { message: { content: string } }[] };
+  t.match(chat.choices?.[0]?.message.content, /demo provider/, "bob's key called a model");
+  t.equal(lines[1], '204', 'the revoke answered 204');
+  t.match(JSON.parse(lines[2] ?? '{}'), { error: { code: 'invalid_api_key' } }, 'the next call is refused');
+  t.equal(lines[3], '401');
+  const keys = await fetch(`${gw.origin}/admin/v1/keys`, { headers: { authorization: `Bearer ${/DEMO_KEY=(wj_\w+)/.exec(script)?.[1]}` } });
+  const listed = (await keys.json()) as { data: { user: string; name: string | null; revoked: boolean; source: string }[] };
+  t.match(listed.data.find((k) => k.user === 'bob'), { name: 'bob-laptop', revoked: true, source: 'api' });
+});

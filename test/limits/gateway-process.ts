@@ -8,6 +8,12 @@ export interface GatewayProcess {
   readonly origin: string;
   readonly baseURL: string;
   readonly pid: number;
+  /** The config file it was started with (a test may rewrite it and send SIGHUP). */
+  readonly configFile: string;
+  /** Every JSON log line it wrote to stdout so far. */
+  readonly logs: readonly string[];
+  /** Sends a signal to the process (e.g. SIGHUP to reload). */
+  signal(name: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -15,7 +21,7 @@ export interface GatewayProcess {
  * Runs the gateway as its own OS process (`node --import tsx proxy/main.ts --config FILE`) on
  * port 0, as an operator would run several instances; resolves once it logged its address.
  */
-export async function spawnGateway(t: { teardown(fn: () => unknown): void }, raw: Record<string, unknown>): Promise<GatewayProcess> {
+export async function spawnGateway(t: { teardown(fn: () => unknown): void }, raw: Record<string, unknown>, extraArgs: readonly string[] = []): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'wj-gwp-'));
   const config = {
     ...raw,
@@ -26,7 +32,7 @@ export async function spawnGateway(t: { teardown(fn: () => unknown): void }, raw
   };
   const file = join(dir, 'gateway.yaml');
   writeFileSync(file, JSON.stringify(config));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'proxy/main.ts'), '--config', file], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'proxy/main.ts'), '--config', file, ...extraArgs], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -45,6 +51,7 @@ export async function spawnGateway(t: { teardown(fn: () => unknown): void }, raw
   };
   t.teardown(stop);
   let stderr = '';
+  const logs: string[] = [];
   child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString('utf8')));
   const origin = await new Promise<string>((resolve, reject) => {
     let buffered = '';
@@ -61,6 +68,7 @@ export async function spawnGateway(t: { teardown(fn: () => unknown): void }, raw
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
         if (!line.startsWith('{')) continue;
+        logs.push(line);
         const entry = JSON.parse(line) as { msg?: string; url?: string };
         if (entry.msg === 'workjet gateway listening' && entry.url) {
           clearTimeout(timer);
@@ -69,5 +77,5 @@ export async function spawnGateway(t: { teardown(fn: () => unknown): void }, raw
       }
     });
   });
-  return { origin, baseURL: `${origin}/v1`, pid: child.pid ?? 0, stop };
+  return { origin, baseURL: `${origin}/v1`, pid: child.pid ?? 0, configFile: file, logs, signal: (name) => void child.kill(name), stop };
 }

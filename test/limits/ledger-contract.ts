@@ -109,6 +109,23 @@ export function spendLedgerContract(backend: Backend): void {
     t.same((await ledger.read(scope)).reservedMicroUsd, 0);
   });
 
+  t.test(`${backend.name}: spend per assistant (x-workjet-assistant), with thresholds still counted`, async (t) => {
+    const ledger = await backend.ledger({});
+    const scope = freshScope();
+    const month = ledger.currentMonth();
+    const r = await ledger.reserve(scope, { amountMicroUsd: 500_000, capMicroUsd: 1_000_000, ttlMs: TTL });
+    if (!r.ok) return t.fail('reserve');
+    const first = await ledger.settle(scope, { id: r.reservation.id, month, costMicroUsd: 600_000, user: 'alice', assistant: 'nightly-digest', capMicroUsd: 1_000_000, alertThresholds: [50] });
+    t.same(first.alerts.map((a) => a.threshold), [50], 'the assistant argument does not shift the thresholds');
+    await ledger.settle(scope, { id: randomBytes(8).toString('hex'), month, costMicroUsd: 1_000, user: 'alice', assistant: 'nightly-digest' });
+    await ledger.settle(scope, { id: randomBytes(8).toString('hex'), month, costMicroUsd: 2_000, user: 'alice' });
+    await ledger.settle(scope, { id: randomBytes(8).toString('hex'), month, costMicroUsd: 3_000, user: 'bob', assistant: 'triage' });
+    const read = await ledger.read(scope);
+    t.same(read.byAssistant, { 'nightly-digest': 601_000, triage: 3_000 });
+    t.same(read.byUser, { alice: 603_000, bob: 3_000 });
+    t.same((await ledger.read(freshScope())).byAssistant, {}, 'per tenant');
+  });
+
   t.test(`${backend.name}: alerts fire once per threshold per month, even under concurrency`, async (t) => {
     const ledgers = [await backend.ledger({ instance: 0 }), await backend.ledger({ instance: 1 })];
     const scope = freshScope();

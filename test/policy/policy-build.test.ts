@@ -3,7 +3,7 @@
 // rebuilds only when a source is newer than the bundle.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { buildPolicyBundle } from '../../scripts/policy-build.mjs';
@@ -83,4 +83,20 @@ t.test('builds only when missing or stale, always with force', async (t) => {
   utimesSync(join(policies, 'models_test.rego'), future, future);
   t.equal((await buildPolicyBundle({ policiesDir: policies, outFile })).built, false, 'a test file change does not rebuild');
   t.equal((await buildPolicyBundle({ policiesDir: policies, outFile, force: true })).built, true, 'force → built');
+});
+
+t.test('a deleted or renamed policy file makes the bundle stale, though every remaining file is older', async (t) => {
+  const policies = copyPolicies(tempDir(t));
+  const outFile = join(policies, 'build/bundle.tar.gz');
+  const extra = join(policies, 'extra.rego');
+  writeFileSync(extra, 'package workjet.extra\n\nanswer := 42\n');
+  t.equal((await buildPolicyBundle({ policiesDir: policies, outFile })).built, true, 'built with extra.rego');
+  t.equal((await buildPolicyBundle({ policiesDir: policies, outFile })).built, false, 'fresh → skipped');
+  const past = new Date(Date.now() - 3_600_000);
+  renameSync(extra, join(policies, 'renamed.rego'));
+  utimesSync(join(policies, 'renamed.rego'), past, past);
+  t.equal((await buildPolicyBundle({ policiesDir: policies, outFile })).built, true, 'renamed → rebuilt');
+  rmSync(join(policies, 'renamed.rego'));
+  t.equal((await buildPolicyBundle({ policiesDir: policies, outFile })).built, true, 'deleted → rebuilt');
+  t.equal((await buildPolicyBundle({ policiesDir: policies, outFile })).built, false, 'then fresh again');
 });

@@ -68,6 +68,23 @@ export function edgeCases(): ParityCase[] {
   out.push({ name: 'no principal', input: { action: 'model.invoke', resource: base.resource, tenant: base.tenant, request: base.request } });
   out.push({ name: 'null resource', input: { ...base, resource: null } });
   out.push({ name: 'empty input', input: {} });
+  // users.write with the target user's facts (policies/users.rego): escalation, own role, last owner.
+  const users = matrixInput('owner', 'users.write', 'acme');
+  const targets: Array<Record<string, unknown>> = [
+    { id: 'bob', new_role: 'owner', owner_count: 1 },
+    { id: 'bob', role: 'owner', new_role: 'admin', owner_count: 2 },
+    { id: 'bob', role: 'owner', new_role: 'admin', owner_count: 1 },
+    { id: 'bob', role: 'owner', owner_count: 1 },
+    { id: 'bob', role: 'owner', owner_count: '5' },
+    { id: 'bob', role: 'member', owner_count: 1 },
+    { id: users.principal.user, role: 'owner', new_role: 'member', owner_count: 3 },
+    { id: users.principal.user, role: 'admin', new_role: 'owner', owner_count: 1 },
+  ];
+  for (const role of ROLES) {
+    for (const target of targets) {
+      out.push({ name: `users.write ${role} ${JSON.stringify(target)}`, input: { ...users, principal: { ...users.principal, role }, resource: { type: 'user', tenant: 'acme', ...target } } });
+    }
+  }
   out.push({ name: 'unicode ids', input: { ...base, principal: { ...base.principal, user: 'zoë', tenant: 'acmé' }, resource: { ...base.resource, tenant: 'acmé' }, tenant: { id: 'acmé', plan: 'team' } } });
   return out;
 }

@@ -88,3 +88,15 @@ t.test('issue15-5 upstream-answer-scrubbed: provider error and non-JSON bodies r
     t.equal((await chat()).headers.get('x-upstream-request-id'), null, 'the provider key as an id: dropped');
   });
 });
+
+t.test('issue15-3 a provider answer nested deeper than server.maxJsonDepth is a 502, not a 500', async (t) => {
+  const fake = await startFakeProvider();
+  t.teardown(() => fake.close());
+  const { config, keys } = twoTenants(fake, { dlp: { detectors: { email: 'redact' }, responses: 'redact' } });
+  const gw = await startGateway(t, config);
+  const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+  fake.enqueue({ rawBody: { contentType: 'application/json', text: `{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi","extra":${deep}}}]}` } });
+  const res = await fetch(`${gw.origin}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${keys.acmeMember}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] }) });
+  t.equal(res.status, 502);
+  t.match(await res.json(), { error: { code: 'upstream_error' } });
+});

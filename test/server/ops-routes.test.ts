@@ -39,12 +39,12 @@ t.test('ops endpoints', async (t) => {
     t.same(await res.json(), { status: 'ok' });
   });
 
-  t.test('GET /readyz is 200 with the policy and limits checks', async (t) => {
+  t.test('GET /readyz is 200 with the policy, limits and store checks', async (t) => {
     const res = await fetch(`${gw.origin}/readyz`);
     t.equal(res.status, 200);
     const body = (await res.json()) as { status: string; checks: Record<string, boolean> };
     t.equal(body.status, 'ready');
-    t.same(body.checks, { policy: true, limits: true });
+    t.same(body.checks, { policy: true, limits: true, store: true });
   });
 
   t.test('GET /metrics: Prometheus text counting requests by route and status, no secrets', async (t) => {
@@ -119,7 +119,7 @@ t.test('/readyz follows Redis when it is configured', async (t) => {
 
   const up = await until(200);
   t.equal(up.status, 200);
-  t.same(up.body.checks, { policy: true, limits: true });
+  t.same(up.body.checks, { policy: true, limits: true, store: true });
   const openai = new OpenAI({ baseURL: gw.baseURL, apiKey: keys.acmeMember, maxRetries: 0 });
   await openai.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] });
 
@@ -127,7 +127,7 @@ t.test('/readyz follows Redis when it is configured', async (t) => {
   const down = await until(503);
   t.equal(down.status, 503, 'not ready while Redis is down');
   t.equal(down.body.status, 'not_ready');
-  t.same(down.body.checks, { policy: true, limits: false });
+  t.same(down.body.checks, { policy: true, limits: false, store: true });
   const health = await fetch(`${gw.origin}/healthz`);
   t.equal(health.status, 200, 'healthz stays 200: the process is alive');
 

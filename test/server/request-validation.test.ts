@@ -303,7 +303,8 @@ t.test('request validation at the HTTP edge', async (t) => {
       ['POST', '/v1/chat/completions', json, '{"model":', 400],
       ['POST', '/v1/nope', json, big, 404],
       ['PUT', '/v1/chat/completions', json, big, 405],
-      ['POST', '/admin/v1/keys', json, big, 404],
+      ['POST', '/admin/v1/keys', json, big, 413],
+      ['POST', '/admin/v1/keys', { 'content-type': 'application/json' }, big, 401],
       ['GET', '/admin/v1/keys', { authorization: `Bearer ${key}` }, '', 403],
     ];
     for (const [method, path, headers, body, status] of cases) {

@@ -9,8 +9,10 @@ import { classifyUpstreamStatus } from '../../providers/provider-adapter.js';
 import { callShape, type CallShape } from '../../translate/call-shape.js';
 import type { CircuitBreakers } from '../../providers/circuit-breaker.js';
 import { mapUpstreamError, type UpstreamPool } from '../../providers/upstream-pool.js';
+import type { TrustedBaseUrls } from '../../providers/trusted-base-urls.js';
 import { clientGone, relayStream } from './forward-stream.js';
 import { isObject, tryParseJson } from '../../providers/json-fields.js';
+import { DEFAULT_MAX_JSON_DEPTH, exceedsJsonDepth } from '../../json/nesting-depth.js';
 import { plainUpstreamRequestId, renderUpstreamError, scrubSecrets, upstreamErrorFields, upstreamSecrets } from '../../providers/upstream-answer.js';
 import type { SseTransform } from '../../providers/sse-types.js';
 import type { ResponseFilter } from '../response-dlp.js';
@@ -27,6 +29,10 @@ export interface ForwardDeps {
   readonly responseFilter?: ResponseFilter;
   /** Per-endpoint circuit breakers: an open endpoint is skipped like a failed attempt. */
   readonly breakers?: CircuitBreakers;
+  /** Base URLs the operator vouches for; any other (set over the admin API) connects through the SSRF guard. */
+  readonly trustedBaseUrls?: TrustedBaseUrls;
+  /** `server.maxJsonDepth`, applied to provider JSON too: the response walkers are bounded by it. */
+  readonly maxJsonDepth?: number;
 }
 
 /** A failure the next attempt may cure, or `undefined` when the response is handled. */
@@ -119,6 +125,9 @@ async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, shape: 
  */
 async function handleJson(ctx: RequestContext, deps: ForwardDeps, shape: CallShape, response: Dispatcher.ResponseData, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
   const received = (await readAll(response.body)).toString('utf8');
+  if (exceedsJsonDepth(received, deps.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH)) {
+    return new GatewayError('upstream_error', `Provider '${ctx.upstream?.provider ?? ''}' answered JSON nested deeper than the gateway accepts.`);
+  }
   let parsed = tryParseJson(received);
   if (!isObject(parsed)) {
     return new GatewayError('upstream_error', `Provider '${ctx.upstream?.provider ?? ''}' answered HTTP ${response.statusCode} with a body that is not a JSON object.`);
@@ -180,6 +189,7 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
       signal,
       headersTimeoutMs: provider.timeoutMs ?? deps.upstream.firstByteTimeoutMs,
       bodyTimeoutMs: provider.timeoutMs ?? deps.upstream.idleTimeoutMs,
+      ssrfGuard: provider.type !== 'demo' && deps.trustedBaseUrls?.needsGuard(ctx.principal.tenantId, provider.name, baseUrl),
     });
   } catch (err) {
     // Recorded so audit names the provider that failed even when no HTTP status came back.

@@ -88,11 +88,12 @@ async function settle(ctx: RequestContext, deps: SettleStageDeps, retries: Settl
         month: budget.reservation.month,
         costMicroUsd: decision.costMicroUsd ?? budget.reservation.amountMicroUsd,
         user: principal.user,
+        ...(ctx.assistant === undefined ? {} : { assistant: ctx.assistant }),
         capMicroUsd: budget.capMicroUsd,
         alertThresholds: budget.alertThresholds,
       }
     : decision.costMicroUsd !== undefined && decision.costMicroUsd > 0
-      ? { id: randomBytes(12).toString('base64url'), month: deps.ledger.currentMonth(), costMicroUsd: decision.costMicroUsd, user: principal.user }
+      ? { id: randomBytes(12).toString('base64url'), month: deps.ledger.currentMonth(), costMicroUsd: decision.costMicroUsd, user: principal.user, ...(ctx.assistant === undefined ? {} : { assistant: ctx.assistant }) }
       : undefined;
   if (charge) {
     const onSettled = (outcome: ChargeOutcome): void => {

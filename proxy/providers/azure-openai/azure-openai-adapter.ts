@@ -11,7 +11,8 @@ const DEPLOYMENT_PATHS: Partial<Record<RouteKind, string>> = { chat: '/chat/comp
 /**
  * Azure OpenAI (WIRE.md §8): the OpenAI wire format with what differs declared here — the
  * key in an `api-key` header (not `Authorization`), and on classic resources the tier's model
- * is the deployment, in the path, with `?api-version=`. A base URL ending in `/openai/v1` is
+ * is the deployment, in the path, with `?api-version=` (the base URL's own `?api-version=…`, else
+ * {@link DEFAULT_AZURE_API_VERSION}). A base URL ending in `/openai/v1` is
  * Azure's v1 API: plain OpenAI paths, the model in the body, no `api-version`.
  */
 export const azureOpenAiAdapter: ProviderAdapter = {
@@ -30,7 +31,7 @@ export const azureOpenAiAdapter: ProviderAdapter = {
     let root = base.pathname.endsWith('/') ? base.pathname.slice(0, -1) : base.pathname;
     if (root.endsWith('/openai/v1')) return { ...built, headers };
     if (root.endsWith('/openai')) root = root.slice(0, -7);
-    const version = encodeURIComponent(input.endpoint.apiVersion ?? DEFAULT_AZURE_API_VERSION);
+    const version = encodeURIComponent(base.searchParams.get('api-version') ?? DEFAULT_AZURE_API_VERSION);
     const deploymentPath = DEPLOYMENT_PATHS[input.route];
     let path: string;
     if (deploymentPath !== undefined) path = `${root}/openai/deployments/${encodeURIComponent(input.model)}${deploymentPath}?api-version=${version}`;

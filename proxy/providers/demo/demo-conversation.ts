@@ -12,6 +12,8 @@ export interface DemoConversation {
   /** The tool to call, when the request forces one or the user's text names one. */
   readonly tool: { readonly name: string; readonly schema: unknown } | undefined;
   readonly maxTokens: number | undefined;
+  /** The system instructions the model got first (`system`, `instructions` or a leading system message); '' when none. */
+  readonly instructions: string;
 }
 
 function textOf(content: unknown): string {
@@ -88,6 +90,9 @@ export function readConversation(body: JsonObject): DemoConversation {
     }
   }
   const afterToolResult = toolResultText(turns);
+  const first = turns[0];
+  const leading = isObject(first) && (first['role'] === 'system' || first['role'] === 'developer') ? textOf(first['content']) : '';
+  const instructions = textOf(body['system']) || (typeof body['instructions'] === 'string' ? body['instructions'] : '') || leading;
   const chars = charCount(turns) + charCount(body['system']) + charCount(body['instructions']) + charCount(body['tools']);
   const maxRaw = body['max_completion_tokens'] ?? body['max_tokens'] ?? body['max_output_tokens'];
   return {
@@ -96,6 +101,7 @@ export function readConversation(body: JsonObject): DemoConversation {
     promptTokens: Math.ceil(chars / 4) + 3 * turns.length + 3,
     tool: afterToolResult === undefined ? pickTool(body, lastUserText) : undefined,
     maxTokens: typeof maxRaw === 'number' && maxRaw > 0 ? maxRaw : undefined,
+    instructions,
   };
 }
 
@@ -130,7 +136,9 @@ export interface DemoReply {
 /** The demo's answer: an echo of the user's words with a pointer to the config. */
 export function demoReply(conv: DemoConversation): DemoReply {
   const said = conv.afterToolResult !== undefined ? `The tool returned: ${conv.afterToolResult.slice(0, 200)}` : `You said: "${conv.lastUserText.slice(0, 200)}"`;
-  const full = `Hello from the Workjet demo provider. ${said}. Point a tier at a real provider in your gateway config to get real answers.`;
+  // Echoing the start of the instructions lets a newcomer see a skill's prompt arrive first.
+  const told = conv.instructions ? ` Your instructions begin: "${conv.instructions.slice(0, 80)}".` : '';
+  const full = `Hello from the Workjet demo provider.${told} ${said}. Point a tier at a real provider in your gateway config to get real answers.`;
   const words = full.split(' ');
   const pieces: string[] = [];
   let tokens = 0;
