@@ -6,7 +6,7 @@ import { errorHeaders } from '../../proxy/errors/render.js';
 import { createBudgetStage, type BudgetState } from '../../proxy/pipeline/stages/budget.js';
 import { SqliteSpendLedger } from '../../proxy/limits/sqlite-spend-ledger.js';
 import { costMicroUsd } from '../../proxy/limits/cost.js';
-import { estimateInputTokens } from '../../proxy/limits/token-estimate.js';
+import { estimateInputTokens } from '../../proxy/pipeline/request-size.js';
 import { configSource, makeConfig, makeContext } from './stage-fixtures.js';
 
 const silent = pino({ level: 'silent' });

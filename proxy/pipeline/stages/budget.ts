@@ -6,8 +6,7 @@ import type { RequestContext } from '../context.js';
 import type { TenantConfigSource } from '../../limits/tenant-config-source.js';
 import { DEFAULT_RESERVATION_TTL_MS, type BudgetAlert, type Reservation, type SpendLedger } from '../../limits/spend-ledger.js';
 import { costMicroUsd, microToUsd, usdToMicro, worstCasePrice, type ModelPrice, type PricingTable } from '../../limits/cost.js';
-import { estimateInputTokens } from '../../limits/token-estimate.js';
-import { enforceDefaultOutputCap, outputTokenBound } from '../../limits/output-cap.js';
+import { enforceDefaultOutputCap, estimateInputTokens, outputTokenBound } from '../request-size.js';
 
 /** What budget leaves for settle (`ctx.reservation`). */
 export type { BudgetHold as BudgetState } from '../stage-results.js';

@@ -7,8 +7,7 @@ import type { Principal } from '../../core/vocabulary.js';
 import type { AdmissionHandle, AdmitResult, RateLimitRule, RateLimitStore } from '../../limits/rate-limit-store.js';
 import type { TenantConfigSource } from '../../limits/tenant-config-source.js';
 import { rateLimitHeaders } from '../../limits/rate-limit-headers.js';
-import { estimateInputTokens } from '../../limits/token-estimate.js';
-import { outputTokenBound } from '../../limits/output-cap.js';
+import { estimateInputTokens, outputTokenBound } from '../request-size.js';
 
 /** What limit leaves for settle (`ctx.admission`). */
 export type { LimitAdmission as LimitState } from '../stage-results.js';

@@ -7,8 +7,7 @@ import type { ChargeOutcome, ChargeRequest, SpendLedger } from '../../limits/spe
 import type { TenantConfigSource } from '../../limits/tenant-config-source.js';
 import { costMicroUsd, microToUsd, priceOf, type ModelPrice, type PricingTable } from '../../limits/cost.js';
 import { SettleRetryQueue } from '../../limits/settle-retry.js';
-import { estimateInputTokens } from '../../limits/token-estimate.js';
-import { outputTokenBound } from '../../limits/output-cap.js';
+import { estimateInputTokens, outputTokenBound } from '../request-size.js';
 import type { BudgetHold as BudgetState, SettleResult as SettleState } from '../stage-results.js';
 
 export type { SettleResult as SettleState } from '../stage-results.js';
