@@ -1,6 +1,7 @@
 import { isObject, sseEventType, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
 import type { SseEvent, SseTransform } from '../../providers/sse-types.js';
 import { chatUsage, finishReason, openAiErrorType } from './anthropic-to-chat.js';
+import { ChatChunks } from '../chat-chunks.js';
 
 /**
  * An Anthropic Messages stream as a Chat Completions stream (WIRE.md §7): `message_start` → a
@@ -10,17 +11,11 @@ import { chatUsage, finishReason, openAiErrorType } from './anthropic-to-chat.js
  * event becomes `data: {"error":…}`, which the OpenAI SDKs raise. Pings and thinking are dropped.
  */
 export class AnthropicToChatStream implements SseTransform {
-  #id = '';
-  #model = '';
-  readonly #created = Math.floor(Date.now() / 1000);
+  readonly #out = new ChatChunks();
   /** Anthropic block index → OpenAI tool-call index. */
   readonly #tools = new Map<number, number>();
   #usage: JsonObject = {};
   #stopReason: unknown = null;
-
-  #chunk(delta: JsonObject, finish: string | null = null): SseEvent {
-    return { data: JSON.stringify({ id: this.#id, object: 'chat.completion.chunk', created: this.#created, model: this.#model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null }) };
-  }
 
   onEvent(event: SseEvent): SseEvent[] {
     const type = sseEventType(event);
@@ -30,10 +25,10 @@ export class AnthropicToChatStream implements SseTransform {
     switch (type) {
       case 'message_start': {
         const message = isObject(parsed['message']) ? parsed['message'] : {};
-        this.#id = String(message['id'] ?? '');
-        this.#model = String(message['model'] ?? '');
+        this.#out.id = String(message['id'] ?? '');
+        this.#out.model = String(message['model'] ?? '');
         this.#usage = { ...(isObject(message['usage']) ? message['usage'] : {}) };
-        return [this.#chunk({ role: 'assistant', content: '', refusal: null })];
+        return [this.#out.chunk({ role: 'assistant', content: '', refusal: null })];
       }
       case 'content_block_start':
         return this.#blockStart(parsed);
@@ -46,14 +41,10 @@ export class AnthropicToChatStream implements SseTransform {
         return [];
       }
       case 'message_stop':
-        return [
-          this.#chunk({}, finishReason(this.#stopReason)),
-          { data: JSON.stringify({ id: this.#id, object: 'chat.completion.chunk', created: this.#created, model: this.#model, choices: [], usage: chatUsage(this.#usage) }) },
-          { data: '[DONE]' },
-        ];
+        return this.#out.end(finishReason(this.#stopReason), chatUsage(this.#usage));
       case 'error': {
         const error = isObject(parsed['error']) ? parsed['error'] : {};
-        return [{ data: JSON.stringify({ error: { message: String(error['message'] ?? 'The provider failed mid-stream.'), type: openAiErrorType(error['type']), param: null, code: null } }) }];
+        return [ChatChunks.error(String(error['message'] ?? 'The provider failed mid-stream.'), openAiErrorType(error['type']))];
       }
       default:
         return [];
@@ -62,20 +53,20 @@ export class AnthropicToChatStream implements SseTransform {
 
   #blockStart(parsed: JsonObject): SseEvent[] {
     const block = isObject(parsed['content_block']) ? parsed['content_block'] : {};
-    if (block['type'] === 'text' && typeof block['text'] === 'string' && block['text'].length > 0) return [this.#chunk({ content: block['text'] })];
+    if (block['type'] === 'text' && typeof block['text'] === 'string' && block['text'].length > 0) return [this.#out.chunk({ content: block['text'] })];
     if (block['type'] !== 'tool_use') return [];
     const index = this.#tools.size;
     this.#tools.set(Number(parsed['index']), index);
-    return [this.#chunk({ tool_calls: [{ index, id: block['id'], type: 'function', function: { name: block['name'], arguments: '' } }] })];
+    return [this.#out.chunk({ tool_calls: [{ index, id: block['id'], type: 'function', function: { name: block['name'], arguments: '' } }] })];
   }
 
   #blockDelta(parsed: JsonObject): SseEvent[] {
     const delta = isObject(parsed['delta']) ? parsed['delta'] : {};
-    if (delta['type'] === 'text_delta' && typeof delta['text'] === 'string') return [this.#chunk({ content: delta['text'] })];
+    if (delta['type'] === 'text_delta' && typeof delta['text'] === 'string') return [this.#out.chunk({ content: delta['text'] })];
     if (delta['type'] !== 'input_json_delta' || typeof delta['partial_json'] !== 'string' || delta['partial_json'].length === 0) return [];
     const index = this.#tools.get(Number(parsed['index']));
     if (index === undefined) return [];
-    return [this.#chunk({ tool_calls: [{ index, function: { arguments: delta['partial_json'] } }] })];
+    return [this.#out.chunk({ tool_calls: [{ index, function: { arguments: delta['partial_json'] } }] })];
   }
 
   onEnd(): SseEvent[] {

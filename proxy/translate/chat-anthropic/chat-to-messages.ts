@@ -1,6 +1,8 @@
 import { isObject, type JsonObject } from '../../providers/json-fields.js';
 import { isHttpUrl, parseDataUrl } from '../data-url.js';
 import { malformed, untranslatable } from '../translation-error.js';
+import { refuseUnmapped } from '../request-fields.js';
+import { anthropicTool, anthropicToolChoice, pushTurn, type AnthropicBlock, type AnthropicTurn } from '../anthropic-request.js';
 
 /**
  * OpenAI Chat Completions request → Anthropic Messages request (WIRE.md §7). System and
@@ -17,11 +19,8 @@ const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp
 /** Fields that change nothing Anthropic could do differently, or that only the gateway reads. */
 const IGNORED = new Set(['model', 'messages', 'stream', 'stream_options', 'store', 'metadata', 'service_tier', 'max_tokens', 'max_completion_tokens', 'user', 'temperature', 'top_p', 'stop', 'tools', 'tool_choice', 'parallel_tool_calls', 'response_format', 'n', 'presence_penalty', 'frequency_penalty']);
 
-type Block = JsonObject;
-interface Turn {
-  role: 'user' | 'assistant';
-  content: Block[];
-}
+type Block = AnthropicBlock;
+type Turn = AnthropicTurn;
 
 function text(value: unknown, param: string): string {
   if (typeof value === 'string') return value;
@@ -85,13 +84,6 @@ function assistantBlocks(message: JsonObject, param: string): Block[] {
   return out;
 }
 
-function push(turns: Turn[], role: Turn['role'], blocks: Block[]): void {
-  if (blocks.length === 0) return;
-  const last = turns[turns.length - 1];
-  if (last && last.role === role) last.content.push(...blocks);
-  else turns.push({ role, content: blocks });
-}
-
 function convertMessages(messages: readonly unknown[]): { system: Block[]; turns: Turn[] } {
   const system: Block[] = [];
   const turns: Turn[] = [];
@@ -106,11 +98,11 @@ function convertMessages(messages: readonly unknown[]): { system: Block[]; turns
         return;
       }
       case 'user':
-        return push(turns, 'user', userBlocks(m['content'], `${param}.content`));
+        return pushTurn(turns, 'user', userBlocks(m['content'], `${param}.content`));
       case 'assistant':
-        return push(turns, 'assistant', assistantBlocks(m, param));
+        return pushTurn(turns, 'assistant', assistantBlocks(m, param));
       case 'tool':
-        return push(turns, 'user', [{ type: 'tool_result', tool_use_id: m['tool_call_id'], content: text(m['content'] ?? '', `${param}.content`) }]);
+        return pushTurn(turns, 'user', [{ type: 'tool_result', tool_use_id: m['tool_call_id'], content: text(m['content'] ?? '', `${param}.content`) }]);
       default:
         throw untranslatable(`${param}.role`, `role '${String(m['role'])}' has no Anthropic equivalent.`);
     }
@@ -122,29 +114,18 @@ function tools(value: unknown): Block[] {
   if (!Array.isArray(value)) throw malformed('tools', 'must be an array.');
   return value.map((tool, i) => {
     if (!isObject(tool) || tool['type'] !== 'function' || !isObject(tool['function'])) throw untranslatable(`tools[${i}].type`, 'only function tools translate.');
-    const fn = tool['function'];
-    const out: Block = { name: fn['name'], input_schema: isObject(fn['parameters']) ? fn['parameters'] : { type: 'object', properties: {} } };
-    if (typeof fn['description'] === 'string') out['description'] = fn['description'];
-    return out;
+    return anthropicTool(tool['function']['name'], tool['function']['description'], tool['function']['parameters']);
   });
 }
 
 function toolChoice(value: unknown, parallel: unknown): Block | undefined {
-  let choice: Block | undefined;
-  if (value === 'auto') choice = { type: 'auto' };
-  else if (value === 'required') choice = { type: 'any' };
-  else if (value === 'none') choice = { type: 'none' };
-  else if (isObject(value) && isObject(value['function']) && typeof value['function']['name'] === 'string') choice = { type: 'tool', name: value['function']['name'] };
-  else if (value !== undefined && value !== null) throw untranslatable('tool_choice', 'use auto, required, none or a named function.');
-  if (parallel === false && choice?.['type'] !== 'none') choice = { ...(choice ?? { type: 'auto' }), disable_parallel_tool_use: true };
-  return choice;
+  const named = isObject(value) && isObject(value['function']) && typeof value['function']['name'] === 'string' ? value['function']['name'] : undefined;
+  if (named === undefined && value !== undefined && value !== null && value !== 'auto' && value !== 'required' && value !== 'none') throw untranslatable('tool_choice', 'use auto, required, none or a named function.');
+  return anthropicToolChoice(typeof value === 'string' ? (value as 'auto' | 'required' | 'none') : undefined, named, parallel);
 }
 
 function refuseUnsupported(body: Readonly<JsonObject>): void {
-  for (const [field, value] of Object.entries(body)) {
-    if (value === undefined || value === null || value === false || IGNORED.has(field)) continue;
-    throw untranslatable(field, 'Anthropic has no equivalent.');
-  }
+  refuseUnmapped(body, IGNORED, 'Anthropic');
   const n = body['n'];
   if (n !== undefined && n !== null && n !== 1) throw untranslatable('n', 'Anthropic returns one choice.');
   for (const field of ['presence_penalty', 'frequency_penalty']) {

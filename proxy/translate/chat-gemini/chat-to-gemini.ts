@@ -1,5 +1,6 @@
 import { isObject, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
 import { malformed, untranslatable } from '../translation-error.js';
+import { refuseUnmapped } from '../request-fields.js';
 import { ContentsBuilder, mediaPart, type GeminiPart } from '../gemini/gemini-contents.js';
 import { functionDeclarations, stopSequences, toolConfig } from '../gemini/gemini-request.js';
 
@@ -76,10 +77,7 @@ function generationConfig(body: Readonly<JsonObject>): JsonObject {
 }
 
 function refuseUnsupported(body: Readonly<JsonObject>): void {
-  for (const [field, value] of Object.entries(body)) {
-    if (value === undefined || value === null || value === false || IGNORED.has(field)) continue;
-    throw untranslatable(field, 'Gemini has no equivalent here.');
-  }
+  refuseUnmapped(body, IGNORED, 'Gemini');
   const n = body['n'];
   if (n !== undefined && n !== null && n !== 1) throw untranslatable('n', 'the gateway returns one Gemini candidate.');
 }

@@ -1,6 +1,7 @@
 import { isObject, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
 import type { SseEvent, SseTransform } from '../../providers/sse-types.js';
 import { callId } from '../gemini/gemini-contents.js';
+import { ChatChunks } from '../chat-chunks.js';
 import { finishKind, geminiErrorMessage, readChunk, usageCounts, type GeminiCall } from '../gemini/gemini-answer.js';
 
 /** Gemini answers and streams as Chat Completions (WIRE-GEMINI.md §6 "finish (out)", "usage (out)"). */
@@ -47,36 +48,30 @@ export function geminiToChat(body: JsonObject): JsonObject {
  * without a finish reason gets no terminal frame (the gateway reports it truncated).
  */
 export class GeminiToChatStream implements SseTransform {
-  #id = '';
-  #model = '';
-  readonly #created = Math.floor(Date.now() / 1000);
+  readonly #out = new ChatChunks();
   #started = false;
   #tools = 0;
   #finish: string | undefined;
   #usage: JsonObject | undefined;
-
-  #chunk(delta: JsonObject, finish: string | null = null): SseEvent {
-    return { data: JSON.stringify({ id: this.#id, object: 'chat.completion.chunk', created: this.#created, model: this.#model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null }) };
-  }
 
   onEvent(event: SseEvent): SseEvent[] {
     const body = tryParseJson(event.data);
     if (!isObject(body)) return [];
     if (isObject(body['error'])) {
       const { message } = geminiErrorMessage(body);
-      return [{ data: JSON.stringify({ error: { message, type: 'server_error', param: null, code: null } }) }];
+      return [ChatChunks.error(message, 'server_error')];
     }
     const chunk = readChunk(body);
     const out: SseEvent[] = [];
     if (!this.#started) {
       this.#started = true;
-      this.#id = `chatcmpl-${chunk.id ?? Date.now().toString(36)}`;
-      this.#model = chunk.model ?? '';
-      out.push(this.#chunk({ role: 'assistant', content: '', refusal: null }));
+      this.#out.id = `chatcmpl-${chunk.id ?? Date.now().toString(36)}`;
+      this.#out.model = chunk.model ?? '';
+      out.push(this.#out.chunk({ role: 'assistant', content: '', refusal: null }));
     }
-    if (chunk.text.length > 0) out.push(this.#chunk({ content: chunk.text }));
+    if (chunk.text.length > 0) out.push(this.#out.chunk({ content: chunk.text }));
     if (chunk.calls.length > 0) {
-      out.push(this.#chunk({ tool_calls: toolCalls(chunk.calls, this.#tools) }));
+      out.push(this.#out.chunk({ tool_calls: toolCalls(chunk.calls, this.#tools) }));
       this.#tools += chunk.calls.length;
     }
     if (chunk.usage) this.#usage = chunk.usage;
@@ -86,10 +81,6 @@ export class GeminiToChatStream implements SseTransform {
 
   onEnd(): SseEvent[] {
     if (this.#finish === undefined) return [];
-    return [
-      this.#chunk({}, FINISH[finishKind(this.#finish, this.#tools > 0)]),
-      { data: JSON.stringify({ id: this.#id, object: 'chat.completion.chunk', created: this.#created, model: this.#model, choices: [], usage: chatUsage(this.#usage) }) },
-      { data: '[DONE]' },
-    ];
+    return this.#out.end(FINISH[finishKind(this.#finish, this.#tools > 0)], chatUsage(this.#usage));
   }
 }

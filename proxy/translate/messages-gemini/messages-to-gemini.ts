@@ -1,6 +1,7 @@
 import { isObject, type JsonObject } from '../../providers/json-fields.js';
 import { toDataUrl } from '../data-url.js';
 import { malformed, untranslatable } from '../translation-error.js';
+import { refuseUnmapped } from '../request-fields.js';
 import { ContentsBuilder, mediaPart, type GeminiPart } from '../gemini/gemini-contents.js';
 import { functionDeclarations, stopSequences, toolConfig } from '../gemini/gemini-request.js';
 
@@ -76,9 +77,7 @@ function generationConfig(body: Readonly<JsonObject>): JsonObject {
 
 /** The Gemini body (the model goes in the URL) from an Anthropic Messages body. */
 export function messagesToGemini(body: Readonly<JsonObject>): JsonObject {
-  for (const [field, value] of Object.entries(body)) {
-    if (value !== undefined && value !== null && !IGNORED.has(field)) throw untranslatable(field, 'Gemini has no equivalent here.');
-  }
+  refuseUnmapped(body, IGNORED, 'Gemini');
   const turns = body['messages'];
   if (!Array.isArray(turns)) throw malformed('messages', 'is required and must be an array.');
   const builder = new ContentsBuilder();

@@ -2,6 +2,7 @@ import { isObject, type JsonObject } from '../../providers/json-fields.js';
 import { isReasoningModel } from '../../client-apis/chat/chat-format.js';
 import { toDataUrl } from '../data-url.js';
 import { malformed, untranslatable } from '../translation-error.js';
+import { refuseUnmapped } from '../request-fields.js';
 
 /**
  * Anthropic Messages request → OpenAI Chat Completions request (WIRE.md §7, read backwards):
@@ -100,10 +101,7 @@ function toolChoice(value: unknown, out: JsonObject): void {
 }
 
 function refuseUnsupported(body: Readonly<JsonObject>): void {
-  for (const [field, value] of Object.entries(body)) {
-    if (value === undefined || value === null || IGNORED.has(field)) continue;
-    throw untranslatable(field, 'OpenAI chat has no equivalent.');
-  }
+  refuseUnmapped(body, IGNORED, 'OpenAI chat');
   const thinking = body['thinking'];
   if (isObject(thinking) && thinking['type'] !== 'disabled') throw untranslatable('thinking', 'extended thinking has no OpenAI chat equivalent.');
 }

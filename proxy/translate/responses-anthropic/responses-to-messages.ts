@@ -2,6 +2,8 @@ import { isObject, tryParseJson, type JsonObject } from '../../providers/json-fi
 import { isHttpUrl, parseDataUrl } from '../data-url.js';
 import { malformed, untranslatable } from '../translation-error.js';
 import { DEFAULT_MAX_TOKENS } from '../chat-anthropic/chat-to-messages.js';
+import { refuseUnmapped } from '../request-fields.js';
+import { anthropicTool, anthropicToolChoice, pushTurn, type AnthropicBlock, type AnthropicTurn } from '../anthropic-request.js';
 
 /**
  * OpenAI Responses request → Anthropic Messages request (WIRE.md §4, §7): `instructions` and
@@ -12,18 +14,8 @@ import { DEFAULT_MAX_TOKENS } from '../chat-anthropic/chat-to-messages.js';
 
 const IGNORED = new Set(['model', 'input', 'instructions', 'max_output_tokens', 'stream', 'store', 'metadata', 'temperature', 'top_p', 'tools', 'tool_choice', 'parallel_tool_calls', 'user', 'text', 'truncation', 'service_tier', 'include']);
 
-type Block = JsonObject;
-interface Turn {
-  role: 'user' | 'assistant';
-  content: Block[];
-}
-
-function push(turns: Turn[], role: Turn['role'], blocks: Block[]): void {
-  if (blocks.length === 0) return;
-  const last = turns[turns.length - 1];
-  if (last && last.role === role) last.content.push(...blocks);
-  else turns.push({ role, content: blocks });
-}
+type Block = AnthropicBlock;
+type Turn = AnthropicTurn;
 
 function imageBlock(part: JsonObject, param: string): Block {
   const url = part['image_url'];
@@ -56,7 +48,7 @@ function textOf(content: unknown, param: string): string {
 function convertItems(input: unknown, system: Block[]): Turn[] {
   const turns: Turn[] = [];
   if (typeof input === 'string') {
-    push(turns, 'user', [{ type: 'text', text: input }]);
+    pushTurn(turns, 'user', [{ type: 'text', text: input }]);
     return turns;
   }
   if (!Array.isArray(input)) throw malformed('input', 'must be a string or an array of items.');
@@ -69,15 +61,15 @@ function convertItems(input: unknown, system: Block[]): Turn[] {
       if (role === 'system' || role === 'developer') {
         const said = textOf(item['content'], `${param}.content`);
         if (said.length > 0) system.push({ type: 'text', text: said });
-      } else if (role === 'user' || role === 'assistant') push(turns, role, contentBlocks(item['content'], `${param}.content`));
+      } else if (role === 'user' || role === 'assistant') pushTurn(turns, role, contentBlocks(item['content'], `${param}.content`));
       else throw untranslatable(`${param}.role`, `role '${String(role)}' has no Anthropic equivalent.`);
     } else if (type === 'function_call') {
       const input = typeof item['arguments'] === 'string' && item['arguments'].length > 0 ? tryParseJson(item['arguments']) : {};
       if (!isObject(input)) throw malformed(`${param}.arguments`, 'must be a JSON object.');
-      push(turns, 'assistant', [{ type: 'tool_use', id: item['call_id'], name: item['name'], input }]);
+      pushTurn(turns, 'assistant', [{ type: 'tool_use', id: item['call_id'], name: item['name'], input }]);
     } else if (type === 'function_call_output') {
       const output = item['output'];
-      push(turns, 'user', [{ type: 'tool_result', tool_use_id: item['call_id'], content: typeof output === 'string' ? output : textOf(output, `${param}.output`) }]);
+      pushTurn(turns, 'user', [{ type: 'tool_result', tool_use_id: item['call_id'], content: typeof output === 'string' ? output : textOf(output, `${param}.output`) }]);
     } else if (type !== 'reasoning') {
       throw untranslatable(`${param}.type`, `item '${String(type)}' has no Anthropic equivalent.`);
     }
@@ -89,28 +81,18 @@ function tools(value: unknown): Block[] {
   if (!Array.isArray(value)) throw malformed('tools', 'must be an array.');
   return value.map((tool, i) => {
     if (!isObject(tool) || tool['type'] !== 'function') throw untranslatable(`tools[${i}].type`, 'only function tools translate (no built-in tools).');
-    const out: Block = { name: tool['name'], input_schema: isObject(tool['parameters']) ? tool['parameters'] : { type: 'object', properties: {} } };
-    if (typeof tool['description'] === 'string') out['description'] = tool['description'];
-    return out;
+    return anthropicTool(tool['name'], tool['description'], tool['parameters']);
   });
 }
 
 function toolChoice(value: unknown, parallel: unknown): Block | undefined {
-  let choice: Block | undefined;
-  if (value === 'auto') choice = { type: 'auto' };
-  else if (value === 'required') choice = { type: 'any' };
-  else if (value === 'none') choice = { type: 'none' };
-  else if (isObject(value) && value['type'] === 'function' && typeof value['name'] === 'string') choice = { type: 'tool', name: value['name'] };
-  else if (value !== undefined && value !== null) throw untranslatable('tool_choice', 'use auto, required, none or a named function.');
-  if (parallel === false && choice?.['type'] !== 'none') choice = { ...(choice ?? { type: 'auto' }), disable_parallel_tool_use: true };
-  return choice;
+  const named = isObject(value) && value['type'] === 'function' && typeof value['name'] === 'string' ? value['name'] : undefined;
+  if (named === undefined && value !== undefined && value !== null && value !== 'auto' && value !== 'required' && value !== 'none') throw untranslatable('tool_choice', 'use auto, required, none or a named function.');
+  return anthropicToolChoice(typeof value === 'string' ? (value as 'auto' | 'required' | 'none') : undefined, named, parallel);
 }
 
 function refuseUnsupported(body: Readonly<JsonObject>): void {
-  for (const [field, value] of Object.entries(body)) {
-    if (value === undefined || value === null || value === false || IGNORED.has(field)) continue;
-    throw untranslatable(field, field === 'previous_response_id' ? 'stored conversations live at OpenAI; send the whole input instead.' : 'Anthropic has no equivalent.');
-  }
+  refuseUnmapped(body, IGNORED, 'Anthropic', (field) => (field === 'previous_response_id' ? 'stored conversations live at OpenAI; send the whole input instead.' : undefined));
   const format = isObject(body['text']) ? body['text']['format'] : undefined;
   if (isObject(format) && format['type'] !== 'text') throw untranslatable('text.format', 'Anthropic has no JSON mode.');
   const include = body['include'];
