@@ -7,7 +7,7 @@ import type { TenantRegistry } from '../tenants/tenant-registry.js';
 import type { SessionVerifier } from '../identity/session-verifier.js';
 import { identify } from '../pipeline/stages/identify.js';
 import { matchPath, type AdminChange, type AdminEndpoint, type AdminTarget } from './admin-endpoint.js';
-import { readBody } from '../server/read-body.js';
+import { readBody } from '../json/read-body.js';
 import { fromStoreError } from './store-errors.js';
 import type { SideRouter } from '../server/request-handler.js';
 

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error.js';
-import { readBody } from '../../server/read-body.js';
+import { readBody } from '../../json/read-body.js';
 import { exceedsJsonDepth } from '../../json/nesting-depth.js';
 import { callShape } from '../../translate/call-shape.js';
 import { clientFormat } from '../../client-apis/client-formats.js';
