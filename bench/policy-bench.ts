@@ -6,7 +6,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { mintTenantScope } from '../proxy/identity/tenant-scope.js';
-import type { ModelRequest, Principal } from '../proxy/pipeline/types.js';
+import type { ModelRequest, Principal } from '../proxy/core/vocabulary.js';
 import type { PolicyAction } from '../proxy/policy/actions.js';
 import { PolicyEngine } from '../proxy/policy/policy-engine.js';
 import { buildPolicyInput, requestSummary, targetResource, type PolicyInputParts } from '../proxy/policy/policy-input.js';

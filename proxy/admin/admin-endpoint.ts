@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Principal } from '../pipeline/types.js';
+import type { Principal } from '../core/vocabulary.js';
 import type { TenantRuntime } from '../tenants/tenant-registry.js';
 import type { PolicyAction } from '../policy/actions.js';
 import type { PolicyResource } from '../policy/policy-input.js';

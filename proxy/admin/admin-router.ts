@@ -2,12 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { renderErrorBody, errorHeaders } from '../errors/render.js';
-import type { Principal, PolicyDecision } from '../pipeline/types.js';
+import type { Principal, PolicyDecision } from '../core/vocabulary.js';
 import type { TenantRegistry } from '../tenants/tenant-registry.js';
 import type { SessionVerifier } from '../identity/session-verifier.js';
 import { identify } from '../pipeline/stages/identify.js';
 import { matchPath, type AdminChange, type AdminEndpoint, type AdminTarget } from './admin-endpoint.js';
-import { readBody } from '../server/read-body.js';
+import { readBody } from '../json/read-body.js';
 import { fromStoreError } from './store-errors.js';
 import type { SideRouter } from '../server/request-handler.js';
 

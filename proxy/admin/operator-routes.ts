@@ -6,7 +6,7 @@ import type { OperatorTenants } from '../store/tenant-store.js';
 import type { TenantRecord } from '../store/entities.js';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { errorHeaders, renderErrorBody } from '../errors/render.js';
-import { readBody } from '../server/read-body.js';
+import { readBody } from '../json/read-body.js';
 import type { SideRouter } from '../server/request-handler.js';
 import { invalidBody, matchPath } from './admin-endpoint.js';
 import { createTenantBody, createdTenantView, tenantView } from './admin-schemas.js';

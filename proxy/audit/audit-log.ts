@@ -3,10 +3,9 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import RE2 from 're2';
 import type { AuditConfig } from '../config/schema.js';
-import type { RequestContext } from '../pipeline/context.js';
 import type { TenantScope } from '../identity/tenant-scope.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { buildAuditRecord, buildEventRecord, type AuditEventInput, type AuditExtras, type AuditRecord, type AuditRecordDraft } from './audit-record.js';
+import { buildAuditRecord, buildEventRecord, type AuditEventInput, type AuditExtras, type AuditRecord, type AuditRecordDraft, type RequestFacts } from './audit-record.js';
 import { HashChain } from './hash-chain.js';
 import { Spool } from './spool.js';
 import { Deliverer } from './deliverer.js';
@@ -50,7 +49,7 @@ export interface AuditLog {
   /** Chains and spools a record. Rejects with GatewayError `audit_unavailable` per `onSpoolFailure`. */
   append(draft: AuditRecordDraft): Promise<AuditRecord>;
   /** Builds the record of a model request from its context and appends it. */
-  recordRequest(ctx: RequestContext, extras?: Omit<AuditExtras, 'includeContent'>): Promise<AuditRecord>;
+  recordRequest(facts: RequestFacts, extras?: Omit<AuditExtras, 'includeContent'>): Promise<AuditRecord>;
   /**
    * Records an admin action or system event (`audit.read`, `budget.alert`, …) of a tenant; a null
    * scope (unidentified admin caller) records into the operator partition `_unauthenticated`.
@@ -189,7 +188,7 @@ export async function createAuditLog(options: CreateAuditLogOptions): Promise<Au
     instance,
     reader: createAuditReader(sink),
     append,
-    recordRequest: (ctx, extras) => append(buildAuditRecord(ctx, { ...extras, includeContent: config.includeContent })),
+    recordRequest: (facts, extras) => append(buildAuditRecord(facts, { ...extras, includeContent: config.includeContent })),
     appendEvent: (scope, event) => append(buildEventRecord(scope, event)),
     stats,
     close() {

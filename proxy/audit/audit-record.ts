@@ -1,13 +1,12 @@
 import RE2 from 're2';
-import type { RequestContext } from '../pipeline/context.js';
-import type { Principal, PolicyDecision, RouteKind } from '../pipeline/types.js';
+import type { ClientApi, DlpFinding, ModelTarget, Principal, PolicyDecision, ProviderApi, RouteKind, TokenUsage } from '../core/vocabulary.js';
 import { assertTenantScope, type TenantScope } from '../identity/tenant-scope.js';
 import { UNAUTHENTICATED_PARTITION } from './audit-key.js';
 import { newLogId } from './log-id.js';
 
 /**
  * One audit record: what happened to one request (or one admin action / system event) of one
- * tenant. It is built only from fields listed here, copied one by one from the context, so a
+ * tenant. It is built only from fields listed here, copied one by one from plain facts, so a
  * header, a credential or prompt text can never ride along by accident. Its JSON Schema is
  * `audit-record.schema.json`.
  */
@@ -56,6 +55,10 @@ export interface AuditRecordDraft {
   readonly tier: string | null;
   readonly provider: string | null;
   readonly model: string | null;
+  /** The client's API (`openai.chat`, `openai.responses`, `openai.embeddings`, `anthropic.messages`); null for events. */
+  readonly clientApi: string | null;
+  /** The wire API the answering provider spoke (`openai`, `anthropic`, `gemini`); differs from the client's when translated. */
+  readonly providerApi: string | null;
   readonly decision: AuditDecision | null;
   readonly dlp: readonly AuditDlpFinding[];
   readonly usage: AuditUsage | null;
@@ -89,7 +92,7 @@ export interface AuditRecord extends AuditRecordDraft {
 
 /** What the context cannot tell the builder. */
 export interface AuditExtras {
-  /** Whether `ctx.capturedContent` goes into the record (`audit.includeContent`). */
+  /** Whether the captured content goes into the record (`audit.includeContent`). */
   readonly includeContent: boolean;
   /** Real cost of the request in USD, when settle computed one. */
   readonly costUsd?: number;
@@ -131,18 +134,37 @@ function decisionOf(d: PolicyDecision | undefined): AuditDecision | null {
   return d ? { id: d.id, allow: d.allow, reasons: d.reasons.map(String), wouldDeny: d.wouldDeny } : null;
 }
 
-/** The status the client saw (or will see): sent status, pending answer, error, disconnect. */
-function statusOf(ctx: RequestContext): number {
-  if (ctx.status > 0) return ctx.status;
-  if (ctx.pendingResponse) return ctx.pendingResponse.status;
-  if (ctx.error) return ctx.error.status;
-  // 499: nginx's "client closed request" — nothing was answered because nobody was listening.
-  return ctx.clientDisconnected ? 499 : 500;
+/**
+ * What happened to one model request, as plain values (the pipeline reads them off its context;
+ * the recorder never sees the context itself).
+ */
+export interface RequestFacts {
+  readonly requestId: string;
+  readonly receivedAt: Date;
+  readonly route: RouteKind;
+  readonly api: ClientApi;
+  /** Request path (the query string is dropped when recorded). */
+  readonly url: string | undefined;
+  readonly principal: Principal | undefined;
+  readonly target: ModelTarget | undefined;
+  /** The attempt that answered (or failed last). */
+  readonly upstream: { readonly provider: string; readonly model: string; readonly api?: ProviderApi | undefined; readonly latencyMs: number } | undefined;
+  readonly decision: PolicyDecision | undefined;
+  readonly findings: readonly DlpFinding[];
+  readonly usage: TokenUsage | undefined;
+  /** The status the client saw (or will see); 499 when it left before any answer. */
+  readonly status: number;
+  readonly errorCode: string | undefined;
+  readonly clientDisconnected: boolean;
+  readonly latencyMs: number;
+  readonly skill?: { readonly id: string; readonly name: string } | undefined;
+  readonly assistant?: string | undefined;
+  /** Prompt and completion, already DLP-redacted; recorded only with `audit.includeContent`. */
+  readonly captured?: { readonly prompt?: unknown; readonly completion?: string } | undefined;
 }
 
 /** Content as a plain JSON copy (drops functions, class instances print via toJSON). */
-function contentOf(ctx: RequestContext): AuditRecordDraft['content'] {
-  const captured = ctx.capturedContent;
+function contentOf(captured: RequestFacts['captured']): AuditRecordDraft['content'] {
   if (!captured) return undefined;
   const content: { prompt?: unknown; completion?: string } = {};
   if (captured.prompt !== undefined) content.prompt = JSON.parse(JSON.stringify(captured.prompt)) as unknown;
@@ -150,38 +172,39 @@ function contentOf(ctx: RequestContext): AuditRecordDraft['content'] {
   return content;
 }
 
-/** Builds the record of one model request from the context, whatever stage it got to. */
-export function buildAuditRecord(ctx: RequestContext, extras: AuditExtras): AuditRecordDraft {
-  const principal = ctx.peekPrincipal();
-  const request = ctx.peekRequest();
-  const target = request?.target;
-  const timeMs = ctx.receivedAt.getTime();
+/** Builds the record of one model request, whatever stage it got to. */
+export function buildAuditRecord(facts: RequestFacts, extras: AuditExtras): AuditRecordDraft {
+  const principal = facts.principal;
+  const target = facts.target;
+  const timeMs = facts.receivedAt.getTime();
   const draft: AuditRecordDraft = {
     id: newLogId(timeMs),
-    requestId: ctx.requestId,
+    requestId: facts.requestId,
     time: new Date(timeMs).toISOString(),
     // The partition comes from the minted scope only, never from request data.
     tenant: principal ? assertTenantScope(principal.scope).tenantId : UNAUTHENTICATED_PARTITION,
     principal: principalOf(principal),
-    action: extras.action ?? ACTION_BY_ROUTE[ctx.route] ?? 'model.invoke',
-    route: routeOf(ctx.req.url),
+    action: extras.action ?? ACTION_BY_ROUTE[facts.route] ?? 'model.invoke',
+    route: routeOf(facts.url),
     tier: target?.kind === 'tier' ? target.name : null,
-    provider: ctx.upstream?.provider ?? target?.provider ?? null,
-    model: ctx.upstream?.model ?? target?.model ?? null,
-    decision: decisionOf(ctx.peekDecision()),
-    dlp: (ctx.peekFindings() ?? []).map((f) => ({ detector: f.detector, count: f.count, action: f.action, direction: f.direction })),
-    usage: ctx.usage ? { inputTokens: ctx.usage.inputTokens, outputTokens: ctx.usage.outputTokens, estimated: ctx.usage.estimated === true } : null,
+    provider: facts.upstream?.provider ?? target?.provider ?? null,
+    model: facts.upstream?.model ?? target?.model ?? null,
+    clientApi: facts.route === 'models' ? null : `${facts.api}.${facts.route}`,
+    providerApi: facts.upstream?.api ?? null,
+    decision: decisionOf(facts.decision),
+    dlp: facts.findings.map((f) => ({ detector: f.detector, count: f.count, action: f.action, direction: f.direction })),
+    usage: facts.usage ? { inputTokens: facts.usage.inputTokens, outputTokens: facts.usage.outputTokens, estimated: facts.usage.estimated === true } : null,
     costUsd: extras.costUsd ?? null,
-    status: statusOf(ctx),
-    errorCode: ctx.error?.code ?? null,
-    clientDisconnected: ctx.clientDisconnected,
-    latencyMs: ms(ctx.elapsedMs()),
-    upstreamLatencyMs: ctx.upstream ? ms(ctx.upstream.latencyMs) : null,
-    ...(ctx.skill ? { skill: { id: ctx.skill.id, name: ctx.skill.name } } : {}),
-    ...(ctx.assistant === undefined ? {} : { assistant: ctx.assistant }),
+    status: facts.status,
+    errorCode: facts.errorCode ?? null,
+    clientDisconnected: facts.clientDisconnected,
+    latencyMs: ms(facts.latencyMs),
+    upstreamLatencyMs: facts.upstream ? ms(facts.upstream.latencyMs) : null,
+    ...(facts.skill ? { skill: { id: facts.skill.id, name: facts.skill.name } } : {}),
+    ...(facts.assistant === undefined ? {} : { assistant: facts.assistant }),
   };
   if (!extras.includeContent) return draft;
-  const content = contentOf(ctx);
+  const content = contentOf(facts.captured);
   return content ? { ...draft, content } : draft;
 }
 
@@ -224,6 +247,8 @@ export function buildEventRecord(scope: TenantScope | null, event: AuditEventInp
     tier: null,
     provider: null,
     model: null,
+    clientApi: null,
+    providerApi: null,
     decision: decisionOf(event.decision),
     dlp: [],
     usage: null,

@@ -16,7 +16,7 @@ const nonNegative = z.number().nonnegative();
 
 export const ROLES = ['owner', 'admin', 'member'] as const;
 export const DLP_ACTIONS = ['block', 'redact', 'log'] as const;
-export const PROVIDER_TYPES = ['openai', 'anthropic', 'demo'] as const;
+export const PROVIDER_TYPES = ['openai', 'anthropic', 'demo', 'gemini', 'azure_openai', 'openai_compatible'] as const;
 
 const serverSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
@@ -46,6 +46,8 @@ const upstreamSchema = z.strictObject({
   idleTimeoutMs: positiveInt.default(120_000),
   /** Origins (scheme://host[:port]) or URL prefixes a provider base URL may point at. Empty = any configured in YAML. */
   allowedBaseUrls: z.array(z.string()).default([]),
+  /** Per provider endpoint: skip it for `openMs` after `failureThreshold` consecutive failures, then probe once. */
+  circuitBreaker: z.strictObject({ failureThreshold: positiveInt.default(5), openMs: positiveInt.default(30_000) }).default({ failureThreshold: 5, openMs: 30_000 }),
 });
 
 const redisSchema = z.strictObject({
@@ -231,7 +233,7 @@ export const gatewayConfigSchema = z.strictObject({
     dlpWorkers: 1,
     dlpOffloadBytes: 64 * 1024,
   }),
-  upstream: upstreamSchema.default({ connectTimeoutMs: 10_000, firstByteTimeoutMs: 120_000, idleTimeoutMs: 120_000, allowedBaseUrls: [] }),
+  upstream: upstreamSchema.default({ connectTimeoutMs: 10_000, firstByteTimeoutMs: 120_000, idleTimeoutMs: 120_000, allowedBaseUrls: [], circuitBreaker: { failureThreshold: 5, openMs: 30_000 } }),
   redis: redisSchema.optional(),
   /** Tenant data: embedded SQLite (default) or PostgreSQL shared by several instances. */
   store: storeSchema.default({ kind: 'sqlite' }),

@@ -2,7 +2,7 @@ import { compileCustom } from '../dlp/compiled-detector.js';
 import { BUILTIN_DETECTOR_IDS } from '../dlp/detectors/index.js';
 import { baseUrlProblem } from './base-url-allowlist.js';
 import { formatConfigPath, type ConfigIssue, type PathSegment } from './config-path.js';
-import { DEFAULT_BASE_URLS, providerTypeOf } from './provider-type.js';
+import { BASE_URL_REQUIRED, DEFAULT_BASE_URLS, KEY_OPTIONAL, providerTypeOf } from './provider-type.js';
 import type { ReferenceView, TenantView } from './reference-view.js';
 import { PROVIDER_TYPES, type ProviderType } from './schema.js';
 
@@ -31,11 +31,12 @@ export function validateTenant(config: ReferenceView, tenant: TenantView, index:
     if (provider.type !== undefined && knownType(provider.type) === undefined) continue;
     const type = providerTypeOf(name, { type: knownType(provider.type) });
     if (type === undefined) {
-      add(at('providers', name), `unknown provider type for "${name}": set type to openai, anthropic or demo`);
-    } else if (type !== 'demo' && (provider.apiKey === undefined || provider.apiKey === '')) {
+      add(at('providers', name), `unknown provider type for "${name}": set type to openai, anthropic, gemini, azure_openai, openai_compatible or demo`);
+    } else if (!KEY_OPTIONAL.has(type) && (provider.apiKey === undefined || provider.apiKey === '')) {
       add(at('providers', name, 'apiKey'), `required for an ${type} provider`);
     }
-    const baseUrl = provider.baseUrl ?? (type === undefined || type === 'demo' ? undefined : DEFAULT_BASE_URLS[type]);
+    if (type !== undefined && BASE_URL_REQUIRED.has(type) && provider.baseUrl === undefined) add(at('providers', name, 'baseUrl'), `required for an ${type} provider`);
+    const baseUrl = provider.baseUrl ?? (type === undefined ? undefined : DEFAULT_BASE_URLS[type]);
     if (baseUrl !== undefined) {
       const problem = baseUrlProblem(baseUrl, allowlist);
       const suffix = provider.baseUrl === undefined ? ` (the default base URL ${baseUrl})` : '';

@@ -1,4 +1,4 @@
-import type { RouteKind } from '../pipeline/types.js';
+import type { RouteKind } from '../core/vocabulary.js';
 
 export type PathSegment = string | number;
 

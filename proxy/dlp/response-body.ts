@@ -1,4 +1,4 @@
-import type { DlpFinding, RouteKind } from '../pipeline/types.js';
+import type { DlpFinding, RouteKind } from '../core/vocabulary.js';
 import { applyPartEdits, type PartEdit } from './prompt-walker.js';
 import { ResponseBlocked, ResponseChannels } from './response-channels.js';
 import { collectResponseParts } from './response-parts.js';

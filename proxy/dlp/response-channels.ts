@@ -1,4 +1,4 @@
-import type { DlpFinding } from '../pipeline/types.js';
+import type { DlpFinding } from '../core/vocabulary.js';
 import type { PromptPart } from './prompt-walker.js';
 import { applyRedactions, type ScanMatch } from './scanner.js';
 import type { StreamRedactor } from './stream-redactor.js';

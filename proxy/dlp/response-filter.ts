@@ -1,6 +1,6 @@
-import type { DlpFinding, RouteKind } from '../pipeline/types.js';
+import type { DlpFinding, RouteKind } from '../core/vocabulary.js';
 import type { SseEvent, SseTransform } from '../providers/sse-types.js';
-import { ERROR_CATALOG } from '../errors/catalog.js';
+import { streamErrorEvent } from '../client-apis/client-formats.js';
 import { ResponseBlocked, ResponseChannels } from './response-channels.js';
 import { ChatStreamFilter } from './stream-chat.js';
 import { MessagesStreamFilter } from './stream-messages.js';
@@ -24,20 +24,10 @@ export interface ResponseDlpTransform extends SseTransform {
   readonly blocked: boolean;
 }
 
-/**
- * The in-stream error that replaces the rest of a blocked stream, in the client API's shape:
- * OpenAI chat `data: {"error":{…}}`; Responses `event: error` with `code/message/param` at the
- * top (SDK types) and under `error` (what the SDKs raise on); Anthropic `event: error`.
- */
+/** The in-stream error that replaces the rest of a blocked stream, in the client API's shape. */
 function blockedEvent(route: RouteKind, detectors: readonly string[], sequenceNumber: number | undefined): SseEvent {
   const message = `Response blocked by data loss prevention: ${detectors.join(', ')}`;
-  const entry = ERROR_CATALOG.dlp_blocked;
-  const error = { message, type: entry.openaiType, code: 'dlp_blocked', param: null };
-  if (route === 'messages') return { event: 'error', data: JSON.stringify({ type: 'error', error: { type: entry.anthropicType, message } }) };
-  if (route === 'responses') {
-    return { event: 'error', data: JSON.stringify({ type: 'error', code: 'dlp_blocked', message, param: null, ...(sequenceNumber === undefined ? {} : { sequence_number: sequenceNumber }), error }) };
-  }
-  return { data: JSON.stringify({ error }) };
+  return streamErrorEvent(route, { code: 'dlp_blocked', message, param: null }, sequenceNumber === undefined ? {} : { sequenceNumber });
 }
 
 function lastSequenceNumber(events: readonly SseEvent[], fallback: number | undefined): number | undefined {

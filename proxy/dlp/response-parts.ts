@@ -1,4 +1,4 @@
-import type { RouteKind } from '../pipeline/types.js';
+import type { RouteKind } from '../core/vocabulary.js';
 import type { PathSegment, PromptPart } from './prompt-walker.js';
 
 type Json = Readonly<Record<string, unknown>>;

@@ -1,5 +1,5 @@
 import type { DlpAction, DlpConfig } from '../config/schema.js';
-import type { DlpFinding, RouteKind } from '../pipeline/types.js';
+import type { DlpFinding, RouteKind } from '../core/vocabulary.js';
 import { compileBuiltin, compileCustom, type CompiledDetector } from './compiled-detector.js';
 import { BUILTIN_DETECTOR_IDS } from './detectors/index.js';
 import { DlpConfigError } from './dlp-config-error.js';

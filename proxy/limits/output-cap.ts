@@ -1,53 +1,20 @@
-import type { RequestContext } from '../pipeline/context.js';
+import type { RouteKind } from '../core/vocabulary.js';
+
+/** What bounds a request's output: its route, the client's cap, and how many choices it asked for. */
+export interface OutputCapInput {
+  readonly route: RouteKind;
+  /** `max_tokens`, `max_completion_tokens`, `max_output_tokens`; undefined when the client set none. */
+  readonly maxTokens: number | undefined;
+  /** `n` on chat; 1 elsewhere. */
+  readonly choices: number;
+}
 
 /**
- * The most output tokens a request can be billed for: the client's cap (`max_tokens`,
- * `max_completion_tokens`, `max_output_tokens`) times `n` choices, or, when the client set no
- * cap, `defaultMaxTokens` — which {@link enforceDefaultOutputCap} then writes into the
+ * The most output tokens a request can be billed for: the client's cap times its choices, or,
+ * when the client set no cap, `defaultMaxTokens` — which the budget stage then writes into the
  * forwarded body so the provider honours the same bound. Embeddings produce no output tokens.
  */
-export function outputTokenBound(ctx: RequestContext, defaultMaxTokens: number | undefined): number {
-  const request = ctx.peekRequest();
-  if (!request || ctx.route === 'embeddings' || ctx.route === 'models') return 0;
-  const cap = request.maxTokens ?? defaultMaxTokens ?? 0;
-  return cap * choiceCount(ctx);
-}
-
-/**
- * Writes `defaultMaxTokens` into the forwarded body when the client set no output cap, in the
- * field the route's API reads: Chat Completions `max_tokens` (or `max_completion_tokens` for
- * reasoning models, which reject `max_tokens`), Responses `max_output_tokens`, Messages
- * `max_tokens`. Returns the field written, if any.
- */
-export function enforceDefaultOutputCap(ctx: RequestContext, defaultMaxTokens: number): string | undefined {
-  const request = ctx.peekRequest();
-  if (!request || request.maxTokens !== undefined) return undefined;
-  const field = capField(ctx.route, request.target.model);
-  if (!field) return undefined;
-  ctx.mutableBody()[field] = defaultMaxTokens;
-  return field;
-}
-
-function capField(route: string, model: string): string | undefined {
-  switch (route) {
-    case 'chat':
-      return isReasoningModel(model) ? 'max_completion_tokens' : 'max_tokens';
-    case 'responses':
-      return 'max_output_tokens';
-    case 'messages':
-      return 'max_tokens';
-    default:
-      return undefined;
-  }
-}
-
-function isReasoningModel(model: string): boolean {
-  const m = model.toLowerCase();
-  return m.startsWith('o1') || m.startsWith('o3') || m.startsWith('o4') || m.startsWith('gpt-5');
-}
-
-function choiceCount(ctx: RequestContext): number {
-  if (ctx.route !== 'chat') return 1;
-  const n = ctx.outgoingBody['n'];
-  return typeof n === 'number' && Number.isInteger(n) && n > 1 ? n : 1;
+export function outputTokenBound(input: OutputCapInput, defaultMaxTokens: number | undefined): number {
+  if (input.route === 'embeddings' || input.route === 'models') return 0;
+  return (input.maxTokens ?? defaultMaxTokens ?? 0) * input.choices;
 }

@@ -1,7 +1,6 @@
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
-import type { RequestContext } from '../pipeline/context.js';
-import type { RouteKind } from '../pipeline/types.js';
+import type { RouteKind } from '../core/vocabulary.js';
 
 /**
  * Input-token estimate of a request, used as the worst case by the budget stage and as the
@@ -38,18 +37,7 @@ interface PromptParts {
   tokenIds: number;
 }
 
-const cache = new WeakMap<RequestContext, number>();
 const NO_SPECIAL = { disallowedSpecial: new Set<string>() };
-
-/** Input tokens of the request as it will be forwarded (after DLP redaction); cached per request. */
-export function estimateInputTokens(ctx: RequestContext): number {
-  const hit = cache.get(ctx);
-  if (hit !== undefined) return hit;
-  const request = ctx.peekRequest();
-  const value = request ? estimateBodyInputTokens(ctx.route, ctx.outgoingBody, request.target.model) : 0;
-  cache.set(ctx, value);
-  return value;
-}
 
 /** Input tokens of a request body for `model` on `route` (see the module comment for the method). */
 export function estimateBodyInputTokens(route: RouteKind, body: Readonly<Record<string, unknown>>, model: string): number {

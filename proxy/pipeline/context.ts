@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClientApi, RouteKind, Principal, ModelRequest, PolicyDecision, DlpFinding, TokenUsage } from './types.js';
+import type { ClientApi, ProviderApi, RouteKind, Principal, ModelRequest, PolicyDecision, DlpFinding, TokenUsage } from '../core/vocabulary.js';
 import type { GatewayError } from '../errors/gateway-error.js';
+import type { BudgetHold, LimitAdmission, RoutePlan, SettleResult } from './stage-results.js';
+import type { ClientStream } from './client-stream.js';
 
 function required<T>(value: T | undefined, field: string, stage: string): T {
   if (value === undefined) throw new Error(`ctx.${field} read before stage ${stage} wrote it`);
@@ -11,6 +13,8 @@ function required<T>(value: T | undefined, field: string, stage: string): T {
 export interface UpstreamResult {
   provider: string;
   model: string;
+  /** The wire API that provider speaks (differs from the client's when the call was translated). */
+  api?: ProviderApi;
   status: number;
   latencyMs: number;
   requestId?: string;
@@ -65,10 +69,18 @@ export class RequestContext {
   heldTail?: Buffer | string;
   /** Completion text captured for `audit.includeContent` (already DLP-redacted). */
   capturedContent?: { prompt?: unknown; completion?: string };
-  /** Per-stage extension state (limit reservations, budget reservation, …) keyed by stage name. */
-  readonly stageState = new Map<string, unknown>();
+  #plan?: RoutePlan;
+  /** Written by limit when a rate limit admitted the request (absent when none applies). */
+  admission?: LimitAdmission;
+  /** Written by budget when the tenant has a budget (absent otherwise). */
+  reservation?: BudgetHold;
+  /** Written by settle, once; read by audit. */
+  settled?: SettleResult;
 
-  constructor(init: { requestId: string; api: ClientApi; route: RouteKind; req: IncomingMessage; res: ServerResponse; ip: string; now?: Date }) {
+  readonly #client: ClientStream | undefined;
+
+  constructor(init: { requestId: string; api: ClientApi; route: RouteKind; req: IncomingMessage; res: ServerResponse; ip: string; now?: Date; client?: ClientStream }) {
+    this.#client = init.client;
     this.requestId = init.requestId;
     this.api = init.api;
     this.route = init.route;
@@ -77,6 +89,12 @@ export class RequestContext {
     this.ip = init.ip;
     this.receivedAt = init.now ?? new Date();
     this.startedAt = performance.now();
+  }
+
+  /** The server's writer of this response (streams go through it, never through `res`). */
+  get client(): ClientStream {
+    if (!this.#client) throw new Error('ctx.client: the server gave this request no client stream');
+    return this.#client;
   }
 
   get principal(): Principal {
@@ -117,6 +135,14 @@ export class RequestContext {
   }
   peekFindings(): DlpFinding[] | undefined {
     return this.#findings;
+  }
+
+  /** The attempts forward tries, written by route. */
+  get plan(): RoutePlan {
+    return required(this.#plan, 'plan', 'route');
+  }
+  set plan(value: RoutePlan) {
+    this.#plan = value;
   }
 
   /** Body to send upstream: the rewritten copy if a stage made one, else the parsed body. */

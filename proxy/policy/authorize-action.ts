@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { GatewayError } from '../errors/gateway-error.js';
-import type { Principal, PolicyDecision } from '../pipeline/types.js';
+import type { Principal, PolicyDecision } from '../core/vocabulary.js';
 import type { PolicyAction } from './actions.js';
 import { DECISION_HEADER, type PolicyDecider } from './policy-engine.js';
 import { buildPolicyInput, type PolicyInput, type PolicyResource } from './policy-input.js';

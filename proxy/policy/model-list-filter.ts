@@ -1,4 +1,4 @@
-import type { Principal, ModelTarget } from '../pipeline/types.js';
+import type { Principal, ModelTarget } from '../core/vocabulary.js';
 import type { PolicyDecider } from './policy-engine.js';
 import { buildPolicyInput, targetResource } from './policy-input.js';
 import type { PolicyMode } from './authorize-action.js';

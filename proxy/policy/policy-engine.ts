@@ -5,7 +5,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { newDecisionId } from './decision-id.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import type { PolicyDecision } from '../pipeline/types.js';
+import type { PolicyDecision } from '../core/vocabulary.js';
 import { asError, loadBundleBytes, type LoadedBundle } from './bundle-loader.js';
 import type { PolicyInput } from './policy-input.js';
 

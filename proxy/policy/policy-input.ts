@@ -1,4 +1,4 @@
-import type { Principal, ModelRequest, ModelTarget } from '../pipeline/types.js';
+import type { Principal, ModelRequest, ModelTarget } from '../core/vocabulary.js';
 import type { PolicyAction } from './actions.js';
 
 /**

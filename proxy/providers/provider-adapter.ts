@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderType } from '../config/schema.js';
 import type { Secret } from '../identity/secret.js';
-import type { ClientApi, RouteKind, TokenUsage } from '../pipeline/types.js';
+import type { ProviderApi, RouteKind, TokenUsage } from '../core/vocabulary.js';
 import type { SseEvent, SseTransform } from './sse-types.js';
 
 /** One provider of one tenant, as forward needs it (structurally the registry's ResolvedProvider). */
@@ -61,8 +61,8 @@ export interface StreamOptions {
  * the StreamSession they open. An OpenAI-compatible provider reuses the OpenAI adapter.
  */
 export interface ProviderAdapter {
-  /** The client API this provider speaks natively. */
-  readonly api: ClientApi;
+  /** The wire API this provider speaks natively. */
+  readonly api: ProviderApi;
   supports(route: RouteKind): boolean;
   buildRequest(input: BuildRequestInput): UpstreamRequest;
   /** Usage from a complete non-stream response body (parsed JSON). */

@@ -106,10 +106,13 @@ export function upstreamErrorFields(status: number, provider: string, raw: strin
 /** The default error type of a client API for an upstream 4xx status (when the provider sent none). */
 function defaultType(api: ClientApi, status: number): string {
   if (api === 'openai') return 'invalid_request_error';
-  if (status === 404) return 'not_found_error';
-  if (status === 413) return 'request_too_large';
-  return 'invalid_request_error';
+  return ANTHROPIC_TYPES[status] ?? 'invalid_request_error';
 }
+
+/** Anthropic's error type per status (WIRE.md §6), for answers that did not come from Anthropic. */
+const ANTHROPIC_TYPES: Readonly<Record<number, string>> = {
+  401: 'authentication_error', 402: 'billing_error', 403: 'permission_error', 404: 'not_found_error', 413: 'request_too_large', 429: 'rate_limit_error',
+};
 
 /** An upstream 4xx error in the client's API shape, with the provider's status, type, code and param kept. */
 export function renderUpstreamError(api: ClientApi, fields: UpstreamErrorFields, requestId: string): string {

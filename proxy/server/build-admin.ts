@@ -20,7 +20,7 @@ import { createAdminAuditRecorder } from '../audit/admin-audit-recorder.js';
 import { enforceDecision } from '../policy/authorize-action.js';
 import { buildPolicyInput } from '../policy/policy-input.js';
 import { PolicyError } from '../policy/policy-engine.js';
-import type { PolicyDecision } from '../pipeline/types.js';
+import type { PolicyDecision } from '../core/vocabulary.js';
 import { isPolicyAction } from '../policy/actions.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { TenantStore } from '../store/tenant-store.js';

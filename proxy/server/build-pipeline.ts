@@ -4,7 +4,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { TenantRegistry } from '../tenants/tenant-registry.js';
 import type { SessionVerifier } from '../identity/session-verifier.js';
-import type { RouteKind } from '../pipeline/types.js';
+import type { RouteKind } from '../core/vocabulary.js';
 import type { Pipeline } from './run-request.js';
 import type { GatewayServices } from './build-services.js';
 import { createIdentifyStage } from '../pipeline/stages/identify.js';
@@ -19,7 +19,8 @@ import { createForwardStage } from '../pipeline/stages/forward.js';
 import { createSettleStage } from '../pipeline/stages/settle.js';
 import { createAuditStage } from '../pipeline/stages/audit.js';
 import { createListModelsStage } from '../pipeline/stages/list-models.js';
-import { createResponseDlpFilter } from '../dlp/response-dlp-filter.js';
+import { createResponseDlpFilter } from '../pipeline/response-dlp.js';
+import { CircuitBreakers } from '../providers/circuit-breaker.js';
 import { createAssistantStage } from '../pipeline/stages/assistant.js';
 import { createSkillStage } from '../pipeline/stages/skill.js';
 import { SkillCache } from '../skills/skill-cache.js';
@@ -89,6 +90,7 @@ export function buildPipelines(input: {
         logger,
         upstream: config.upstream,
         captureContent: config.audit.includeContent,
+        breakers: new CircuitBreakers(config.upstream.circuitBreaker),
         responseFilter: createResponseDlpFilter(registry),
         trustedBaseUrls: trustedBaseUrls(config),
         maxJsonDepth: config.server.maxJsonDepth,

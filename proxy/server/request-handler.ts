@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RequestContext } from '../pipeline/context.js';
-import type { RouteKind } from '../pipeline/types.js';
+import { ResponseClientStream } from './response-client-stream.js';
+import type { RouteKind } from '../core/vocabulary.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { runPipeline, sendError, type Pipeline, type StageTimer } from './run-request.js';
 import { MODEL_ROUTES, routePath } from './route-table.js';
@@ -47,7 +48,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
       }
     }
     const api = route?.api ?? (path.includes('/messages') ? 'anthropic' : 'openai');
-    const ctx = new RequestContext({ requestId, api, route: route?.kind ?? 'chat', req, res, ip: clientIp(req) });
+    const ctx = new RequestContext({ requestId, api, route: route?.kind ?? 'chat', req, res, ip: clientIp(req), client: new ResponseClientStream(res) });
     ctx.responseHeaders['x-workjet-request-id'] = requestId;
     ctx.responseHeaders[api === 'anthropic' ? 'request-id' : 'x-request-id'] = requestId;
     if (!route || req.method !== route.method) {

@@ -1,4 +1,4 @@
-import type { ClientApi, RouteKind } from '../pipeline/types.js';
+import type { ClientApi, RouteKind } from '../core/vocabulary.js';
 
 export interface ModelRoute {
   readonly api: ClientApi;

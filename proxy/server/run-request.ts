@@ -4,6 +4,8 @@ import type { RequestContext } from '../pipeline/context.js';
 import type { Stage, FinalStage } from '../pipeline/stage.js';
 import { GatewayError, toGatewayError } from '../errors/gateway-error.js';
 import { renderErrorBody, errorHeaders } from '../errors/render.js';
+import { streamErrorEvent } from '../client-apis/client-formats.js';
+import { serializeSseEvent } from '../providers/sse.js';
 
 /** The chain of one route: stages until forward, then the finals that always run. */
 export interface Pipeline {
@@ -23,10 +25,9 @@ export function sendError(ctx: RequestContext, err: GatewayError): void {
   res.end(body);
 }
 
-/** An error event inside an already-started SSE stream, in the format each SDK raises. */
+/** An error event inside an already-started SSE stream, in the format the client's SDK raises (one writer per format: client-apis/). */
 export function streamErrorFrame(ctx: RequestContext, err: GatewayError): string {
-  const body = renderErrorBody(ctx.api, err, ctx.requestId);
-  return ctx.api === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
+  return serializeSseEvent(streamErrorEvent(ctx.route, err, { requestId: ctx.requestId }));
 }
 
 /** Client closed request (nginx's convention): nobody received an answer, so no provider status applies. */

@@ -3,7 +3,7 @@ import { deepFreeze } from '../config/deep-freeze.js';
 import { Secret } from '../identity/secret.js';
 import { providerTypeOf, DEFAULT_BASE_URLS } from '../config/provider-type.js';
 import type { TenantScope } from '../identity/tenant-scope.js';
-import type { ModelTarget } from '../pipeline/types.js';
+import type { ModelTarget } from '../core/vocabulary.js';
 import type { ProviderEndpoint } from '../providers/provider-adapter.js';
 import { compileTenantDlp, type TenantDlp } from '../dlp/tenant-dlp.js';
 
@@ -35,7 +35,7 @@ function resolveProviders(tenant: TenantConfig): Map<string, ResolvedProvider> {
   for (const [name, p] of Object.entries(tenant.providers)) {
     const type = providerTypeOf(name, p);
     if (!type) throw new Error(`tenants[${tenant.id}].providers.${name}: no type`);
-    const defaultBase = type === 'demo' ? undefined : DEFAULT_BASE_URLS[type];
+    const defaultBase = DEFAULT_BASE_URLS[type];
     out.set(name, {
       name,
       type,

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap';
 import { pino } from 'pino';
 import { buildAuditRecord, buildEventRecord, routeOf } from '../../proxy/audit/audit-record.js';
+import { requestFacts } from '../../proxy/pipeline/audit-facts.js';
 import { createAuditLog } from '../../proxy/audit/audit-log.js';
 import { HashChain, recordHash, canonicalJson } from '../../proxy/audit/hash-chain.js';
 import { isLogId, logIdTimeMs, recordKey, UNAUTHENTICATED_PARTITION } from '../../proxy/audit/audit-key.js';
@@ -23,7 +24,7 @@ function assertValid(t: Test, value: unknown, label: string): void {
 t.test('a successful request: every field from the context, schema-valid', async (t) => {
   const ctx = completedContext('acme', { now: day, requestId: 'req_abc' });
   ctx.findings = [{ detector: 'email', count: 2, action: 'redact', direction: 'request' }];
-  const draft = buildAuditRecord(ctx, { includeContent: false, costUsd: 0.000022 });
+  const draft = buildAuditRecord(requestFacts(ctx), { includeContent: false, costUsd: 0.000022 });
   const record = chain.link(draft);
   assertValid(t, record, 'success record');
   t.equal(record.requestId, 'req_abc');
@@ -52,7 +53,7 @@ t.test('a successful request: every field from the context, schema-valid', async
 t.test('401: no principal → operator partition, still schema-valid', async (t) => {
   const ctx = makeContext({ now: day, headers: { authorization: 'Bearer wj_nope' } });
   ctx.error = new GatewayError('invalid_api_key', 'Invalid API key.');
-  const record = chain.link(buildAuditRecord(ctx, { includeContent: false }));
+  const record = chain.link(buildAuditRecord(requestFacts(ctx), { includeContent: false }));
   assertValid(t, record, '401 record');
   t.equal(record.tenant, UNAUTHENTICATED_PARTITION);
   t.equal(record.principal, null);
@@ -69,7 +70,7 @@ t.test('403, dry-run decision, DLP block, disconnect, models list', async (t) =>
   denied.request = makeRequest({ model: 'fast' });
   denied.decision = { id: 'dec-2', allow: false, reasons: ['role member may not use tier smart'], wouldDeny: false };
   denied.error = new GatewayError('policy_denied', 'denied');
-  const r1 = chain.link(buildAuditRecord(denied, { includeContent: false }));
+  const r1 = chain.link(buildAuditRecord(requestFacts(denied), { includeContent: false }));
   assertValid(t, r1, '403 record');
   t.equal(r1.status, 403);
   t.same(r1.decision?.reasons, ['role member may not use tier smart']);
@@ -79,7 +80,7 @@ t.test('403, dry-run decision, DLP block, disconnect, models list', async (t) =>
   blocked.request = makeRequest({ model: 'fast' });
   blocked.findings = [{ detector: 'credit_card', count: 1, action: 'block', direction: 'request' }];
   blocked.error = new GatewayError('dlp_blocked', 'blocked: credit_card');
-  const r2 = chain.link(buildAuditRecord(blocked, { includeContent: false }));
+  const r2 = chain.link(buildAuditRecord(requestFacts(blocked), { includeContent: false }));
   assertValid(t, r2, 'dlp record');
   t.equal(r2.errorCode, 'dlp_blocked');
 
@@ -87,7 +88,7 @@ t.test('403, dry-run decision, DLP block, disconnect, models list', async (t) =>
   gone.pendingResponse = undefined;
   gone.clientDisconnected = true;
   gone.usage = { inputTokens: 5, outputTokens: 3, estimated: true };
-  const r3 = chain.link(buildAuditRecord(gone, { includeContent: false }));
+  const r3 = chain.link(buildAuditRecord(requestFacts(gone), { includeContent: false }));
   assertValid(t, r3, 'disconnect record');
   t.equal(r3.status, 499);
   t.equal(r3.clientDisconnected, true);
@@ -96,7 +97,7 @@ t.test('403, dry-run decision, DLP block, disconnect, models list', async (t) =>
   const models = makeContext({ now: day, route: 'models', url: '/v1/models?x=1' });
   models.principal = makePrincipal('acme');
   models.status = 200;
-  const r4 = chain.link(buildAuditRecord(models, { includeContent: false }));
+  const r4 = chain.link(buildAuditRecord(requestFacts(models), { includeContent: false }));
   assertValid(t, r4, 'models record');
   t.equal(r4.action, 'model.list');
   t.equal(r4.route, '/v1/models', 'query string dropped');
@@ -105,12 +106,12 @@ t.test('403, dry-run decision, DLP block, disconnect, models list', async (t) =>
 t.test('includeContent copies only ctx.capturedContent', async (t) => {
   const ctx = completedContext('acme', { now: day });
   ctx.capturedContent = { prompt: [{ role: 'user', content: 'mail [REDACTED:email]' }], completion: 'ok' };
-  const without = buildAuditRecord(ctx, { includeContent: false });
+  const without = buildAuditRecord(requestFacts(ctx), { includeContent: false });
   t.equal(without.content, undefined);
-  const withContent = chain.link(buildAuditRecord(ctx, { includeContent: true }));
+  const withContent = chain.link(buildAuditRecord(requestFacts(ctx), { includeContent: true }));
   assertValid(t, withContent, 'content record');
   t.same(withContent.content, { prompt: [{ role: 'user', content: 'mail [REDACTED:email]' }], completion: 'ok' });
-  const nothingCaptured = buildAuditRecord(completedContext('acme', { now: day }), { includeContent: true });
+  const nothingCaptured = buildAuditRecord(requestFacts(completedContext('acme', { now: day })), { includeContent: true });
   t.equal(nothingCaptured.content, undefined, 'no capture → no content, never the request body');
 });
 
@@ -160,10 +161,10 @@ t.test('every record a log writes validates against the schema', async (t) => {
   const log = await createAuditLog({ config: fileAuditConfig(dir, { includeContent: true }), logger: pino({ level: 'silent' }), instanceId: 'schema-run' });
   const ok = completedContext('acme', { now: day });
   ok.capturedContent = { prompt: 'hi [REDACTED:email]', completion: 'done' };
-  await log.recordRequest(ok, { costUsd: 0.5 });
+  await log.recordRequest(requestFacts(ok), { costUsd: 0.5 });
   const unauth = makeContext({ now: day });
   unauth.error = new GatewayError('invalid_api_key', 'nope');
-  await log.recordRequest(unauth);
+  await log.recordRequest(requestFacts(unauth));
   await log.appendEvent(mintTenantScope('globex'), { action: 'budget.alert', details: { thresholdPercent: 50 } });
   await log.close();
   const files = await recordFiles(dir);

@@ -28,8 +28,9 @@ function contexts() {
   withKey.request = makeRequest({ model: 'fast', messages: [{ role: 'user', content: PROMPT }] });
   withKey.mutableBody().messages = [{ role: 'user', content: PROMPT }];
   // Where other stages keep the tenant's provider key and upstream state.
-  withKey.stageState.set('route', { apiKey: new Secret(PROVIDER_KEY), rawKey: PROVIDER_KEY, baseUrl: 'https://api.openai.com/v1' });
-  withKey.stageState.set('forward', { completion: COMPLETION, upstreamHeaders: { authorization: `Bearer ${PROVIDER_KEY}` } });
+  withKey.plan = {
+    attempts: [{ label: 'fast', model: 'gpt-4o-mini', provider: { name: 'openai', type: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: new Secret(PROVIDER_KEY), anthropicVersion: '2023-06-01', timeoutMs: undefined } }],
+  };
   withKey.pendingResponse = { status: 200, headers: { 'x-upstream-auth': PROVIDER_KEY }, body: COMPLETION };
 
   const session = makeContext({ headers: { authorization: `Bearer ${JWT}` }, route: 'messages', url: '/v1/messages' });

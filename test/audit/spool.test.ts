@@ -1,3 +1,4 @@
+import { requestFacts } from '../../proxy/pipeline/audit-facts.js';
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { appendFile, mkdir, rename, rm, writeFile, readdir } from 'node:fs/promises';
@@ -206,7 +207,7 @@ t.test('a record larger than the spool read buffer (1 MiB) goes through', async 
   const log = await createAuditLog({ config: fileAuditConfig(dir, { includeContent: true }), logger: silent });
   const ctx = completedContext('acme');
   ctx.capturedContent = { completion: 'y'.repeat(1_500_000) };
-  const record = await log.recordRequest(ctx);
+  const record = await log.recordRequest(requestFacts(ctx));
   await log.close();
   const [file] = await recordFiles(dir);
   const stored = await readJson(file!);

@@ -49,7 +49,7 @@ t.test('provider type comes from type or from a known name', async (t) => {
   raw.tenants[0] = tenant('acme', {
     providers: { openai: { apiKey: 'k' }, anthropic: { apiKey: 'k' }, demo: {}, groq: { type: 'openai', apiKey: 'k', baseUrl: 'https://api.groq.com/openai/v1' }, mystery: { apiKey: 'k' } },
   });
-  t.same(problems(raw), ['tenants[0].providers.mystery: unknown provider type for "mystery": set type to openai, anthropic or demo']);
+  t.same(problems(raw), ['tenants[0].providers.mystery: unknown provider type for "mystery": set type to openai, anthropic, gemini, azure_openai, openai_compatible or demo']);
 });
 
 t.test('providers other than demo need an apiKey', async (t) => {

@@ -1,7 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { RequestContext } from '../../proxy/pipeline/context.js';
-import type { RouteKind } from '../../proxy/pipeline/types.js';
+import type { RouteKind } from '../../proxy/core/vocabulary.js';
 import { mintTenantScope, type TenantScope } from '../../proxy/identity/tenant-scope.js';
 import type { TenantDlp } from '../../proxy/dlp/tenant-dlp.js';
 

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { createDlpStage } from '../../proxy/pipeline/stages/dlp.js';
 import { compileTenantDlp } from '../../proxy/dlp/tenant-dlp.js';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
-import type { DlpFinding } from '../../proxy/pipeline/types.js';
+import type { DlpFinding } from '../../proxy/core/vocabulary.js';
 import { contextFor, registryOf } from './context-fixture.js';
 
 const registry = registryOf({

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { compileTenantDlp } from '../../proxy/dlp/tenant-dlp.js';
 import { redactResponseBody } from '../../proxy/dlp/response-filter.js';
-import { createResponseDlpFilter } from '../../proxy/dlp/response-dlp-filter.js';
+import { createResponseDlpFilter } from '../../proxy/pipeline/response-dlp.js';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
 import { contextFor, registryOf } from './context-fixture.js';
 

@@ -71,7 +71,7 @@ for (const route of ROUTES) {
       t.same(error, { error: { message, type: 'invalid_request_error', code: 'dlp_blocked', param: null } });
     } else if (route === 'messages') {
       t.equal(last.event, 'error');
-      t.same(error, { type: 'error', error: { type: 'invalid_request_error', message } });
+      t.same(error, { type: 'error', error: { type: 'invalid_request_error', message, code: 'dlp_blocked' } }, 'the one Anthropic in-stream error frame: same fields as the non-stream error body');
     } else {
       t.equal(last.event, 'error');
       t.match(error, { type: 'error', code: 'dlp_blocked', message, error: { code: 'dlp_blocked', message } });

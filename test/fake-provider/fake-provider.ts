@@ -4,12 +4,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { behaviorFromHeader, type FakeBehavior, type RecordedRequest } from './behavior.js';
 import { chatCompletion, chatStreamData, embeddings, modelList, openAiError, responseCompleted, responsesStreamEvents } from './openai-fixtures.js';
 import { anthropicError, message, messageStreamEvents } from './anthropic-fixtures.js';
+import { generateContent, generateContentStream, geminiError } from './gemini-fixtures.js';
 
 export type { FakeBehavior, RecordedRequest } from './behavior.js';
 
 /**
  * A real HTTP server on 127.0.0.1 (port 0) speaking OpenAI (chat, responses, embeddings,
- * models) and Anthropic (messages), JSON and SSE. It records every request and is steered
+ * models), Anthropic (messages) and Gemini (`generateContent`, `streamGenerateContent?alt=sse`), JSON and SSE. It records every request and is steered
  * per request: by the `x-fake-behavior` header (JSON), by a FIFO queue (`enqueue`), or by
  * model name (`behaviorForModel`).
  */
@@ -20,6 +21,8 @@ export interface FakeProvider {
   readonly openaiBaseUrl: string;
   /** `<url>`: the Anthropic base URL (the SDK convention, no `/v1`). */
   readonly anthropicBaseUrl: string;
+  /** `<url>`: the Gemini base URL (the gateway adds `/v1beta`). */
+  readonly geminiBaseUrl: string;
   readonly requests: RecordedRequest[];
   /** The next request (of any kind) gets this behavior. */
   enqueue(behavior: FakeBehavior): void;
@@ -102,7 +105,9 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       if (!res.writableFinished) rec.abortedAt = Date.now();
     });
     const json = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    const model = typeof json['model'] === 'string' ? json['model'] : 'fake-model';
+    // Gemini names the model and the method in the path: /v1beta/models/{model}:{method}.
+    const gemini = path.startsWith('/v1beta/models/') ? { model: decodeURIComponent(path.slice(15, path.lastIndexOf(':'))), method: path.slice(path.lastIndexOf(':') + 1) } : undefined;
+    const model = gemini?.model ?? (typeof json['model'] === 'string' ? json['model'] : 'fake-model');
     let b: FakeBehavior = behaviorFromHeader(req.headers) ?? queue.shift() ?? byModel.get(model) ?? {};
     const anthropic = path === '/v1/messages';
     const ids = { [anthropic ? 'request-id' : 'x-request-id']: `req_fake_${requests.length}` };
@@ -125,7 +130,15 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     if (b.status !== undefined && b.status >= 400 && echo !== undefined) {
       return send(b.status, anthropic ? { type: 'error', error: { type: 'invalid_request_error', message: echo } } : { error: { message: echo, type: 'invalid_request_error', param: 'messages', code: 'echo' } });
     }
-    if (b.status !== undefined && b.status >= 400) return send(b.status, b.errorBody ?? (anthropic ? anthropicError(b.status) : openAiError(b.status)));
+    if (b.status !== undefined && b.status >= 400) return send(b.status, b.errorBody ?? (anthropic ? anthropicError(b.status) : gemini ? geminiError(b.status) : openAiError(b.status)));
+    if (gemini) {
+      if (echo !== undefined) b = { ...b, text: echo };
+      const streamed = gemini.method === 'streamGenerateContent';
+      if (b.errorEventFirst && streamed) return stream(res, rec, b, [`data: ${JSON.stringify(geminiError(503))}\r\n\r\n`]);
+      if (b.dieMidStream && !streamed) return void res.socket?.destroy();
+      // Gemini frames with CRLF (observed on the wire) and sends no [DONE].
+      return streamed ? stream(res, rec, b, generateContentStream(model, b).map((d) => `data: ${d}\r\n\r\n`)) : send(200, generateContent(model, b));
+    }
     if (echo !== undefined) b = { ...b, text: echo };
     const streaming = json['stream'] === true;
     if (b.dieMidStream && !streaming) {
@@ -168,6 +181,7 @@ export async function startFakeProvider(): Promise<FakeProvider> {
     url,
     openaiBaseUrl: `${url}/v1`,
     anthropicBaseUrl: url,
+    geminiBaseUrl: url,
     requests,
     enqueue: (behavior) => void queue.push(behavior),
     behaviorForModel: (model, behavior) => void byModel.set(model, behavior),

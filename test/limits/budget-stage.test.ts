@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
 import { errorHeaders } from '../../proxy/errors/render.js';
-import { createBudgetStage, BUDGET_STATE, type BudgetState } from '../../proxy/pipeline/stages/budget.js';
+import { createBudgetStage, type BudgetState } from '../../proxy/pipeline/stages/budget.js';
 import { SqliteSpendLedger } from '../../proxy/limits/sqlite-spend-ledger.js';
 import { costMicroUsd } from '../../proxy/limits/cost.js';
-import { estimateInputTokens } from '../../proxy/limits/token-estimate.js';
+import { estimateInputTokens } from '../../proxy/pipeline/request-size.js';
 import { configSource, makeConfig, makeContext } from './stage-fixtures.js';
 
 const silent = pino({ level: 'silent' });
@@ -24,7 +24,7 @@ t.test('no budget: nothing reserved, body untouched', async (t) => {
   const { stage, scope, ledger } = setup({});
   const ctx = makeContext({ scope });
   await stage.run(ctx);
-  t.notOk(ctx.stageState.has(BUDGET_STATE));
+  t.notOk(ctx.reservation);
   t.equal(ctx.forwardBody, undefined);
   t.equal((await ledger.read(scope)).openReservations, 0);
 });
@@ -33,7 +33,7 @@ t.test('worst case = tokenizer input + output cap at the dearest model the tier 
   const { stage, scope, ledger } = setup({ budget: { monthlyUsd: 5 } });
   const ctx = makeContext({ scope, body: { model: 'fast', max_tokens: 300, messages: [{ role: 'user', content: 'Write a haiku about rate limits.' }] } });
   await stage.run(ctx);
-  const state = ctx.stageState.get(BUDGET_STATE) as BudgetState;
+  const state = ctx.reservation as BudgetState;
   state.stopRenewal();
   const input = estimateInputTokens(ctx);
   t.same(state.worstCasePrice, { input: 2.5, output: 10 }, 'fast (gpt-4o-mini) falls back to smart (gpt-4o): its price bounds the cost');
@@ -60,7 +60,7 @@ t.test('the default output cap is written into the forwarded body, in the field 
   for (const c of cases) {
     const ctx = makeContext({ scope, route: c.route, tier: c.tier, model: c.model, body: c.body });
     await stage.run(ctx);
-    const state = ctx.stageState.get(BUDGET_STATE) as BudgetState;
+    const state = ctx.reservation as BudgetState;
     state.stopRenewal();
     if (c.field) {
       t.equal(ctx.outgoingBody[c.field], 777, `${c.name}: ${c.field} = defaultMaxTokens`);
@@ -73,7 +73,7 @@ t.test('the default output cap is written into the forwarded body, in the field 
   }
   const withN = makeContext({ scope, body: { model: 'fast', n: 3, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] } });
   await stage.run(withN);
-  const nState = withN.stageState.get(BUDGET_STATE) as BudgetState;
+  const nState = withN.reservation as BudgetState;
   nState.stopRenewal();
   t.equal(nState.outputTokens, 30, 'n choices multiply the output bound');
 });
@@ -91,7 +91,7 @@ t.test('over the cap: 429 budget_exceeded with x-should-retry: false, nothing re
   t.equal(err.status, 429);
   t.equal(errorHeaders(err)['x-should-retry'], 'false');
   t.match(err.message, /monthly budget/);
-  t.notOk(ctx.stageState.has(BUDGET_STATE));
+  t.notOk(ctx.reservation);
   t.equal((await ledger.read(scope)).reservedMicroUsd, 0);
 });
 
@@ -110,7 +110,7 @@ t.test('long requests renew their reservation', async (t) => {
   await stage.run(ctx);
   await new Promise((r) => setTimeout(r, 3200));
   t.equal((await ledger.read(scope)).openReservations, 1, 'still held after twice its TTL');
-  (ctx.stageState.get(BUDGET_STATE) as BudgetState).stopRenewal();
+  (ctx.reservation as BudgetState).stopRenewal();
   await new Promise((r) => setTimeout(r, 2100));
   t.equal((await ledger.read(scope)).openReservations, 0, 'lapses once renewals stop (as after a crash)');
 });

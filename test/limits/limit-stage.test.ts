@@ -2,7 +2,7 @@ import t from 'tap';
 import { pino } from 'pino';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
 import { errorHeaders } from '../../proxy/errors/render.js';
-import { createLimitStage, rulesFor, LIMIT_STATE, type LimitState } from '../../proxy/pipeline/stages/limit.js';
+import { createLimitStage, rulesFor, type LimitState } from '../../proxy/pipeline/stages/limit.js';
 import { MemoryRateLimitStore } from '../../proxy/limits/memory-rate-limit-store.js';
 import { formatGoDuration } from '../../proxy/limits/go-duration.js';
 import { configSource, makeConfig, makeContext } from './stage-fixtures.js';
@@ -54,7 +54,7 @@ t.test('admitted requests carry the OpenAI header sextet; refusals are 429 with 
   const used = 10_000 - Number(h['x-ratelimit-remaining-tokens']);
   t.ok(used > 100 && used < 130, `tokens counted at admission = input + max_tokens (${used})`);
   t.match(h['x-ratelimit-reset-tokens'], /s$/);
-  const state = first.stageState.get(LIMIT_STATE) as LimitState;
+  const state = first.admission as LimitState;
   t.equal(state.estimatedTokens, used);
   t.ok(state.handle);
   await stage.run(makeContext({ scope }));
@@ -86,7 +86,7 @@ t.test('no configured limits: no counting, no headers', async (t) => {
   const ctx = makeContext({ scope });
   await stage.run(ctx);
   t.same(ctx.responseHeaders, {});
-  t.notOk(ctx.stageState.has(LIMIT_STATE));
+  t.notOk(ctx.admission);
 });
 
 t.test('the output bound defaults to the budget cap when the client sets none', async (t) => {

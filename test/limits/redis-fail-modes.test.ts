@@ -5,8 +5,8 @@ import { pino } from 'pino';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { createLimitStores, spendDbPath } from '../../proxy/limits/create-limit-stores.js';
 import { createLimitStage } from '../../proxy/pipeline/stages/limit.js';
-import { createBudgetStage, BUDGET_STATE, type BudgetState } from '../../proxy/pipeline/stages/budget.js';
-import { createSettleStage, SETTLE_STATE, type SettleState } from '../../proxy/pipeline/stages/settle.js';
+import { createBudgetStage, type BudgetState } from '../../proxy/pipeline/stages/budget.js';
+import { createSettleStage, type SettleState } from '../../proxy/pipeline/stages/settle.js';
 import { configSource, makeConfig, makeContext } from './stage-fixtures.js';
 import { sleep } from './store-contract.js';
 
@@ -45,7 +45,7 @@ t.test('Redis unreachable: budgets fail closed, rate limits follow failMode, set
   const inFlight = makeContext({ scope });
   await closed.run(inFlight);
   await budget.run(inFlight);
-  const amount = (inFlight.stageState.get(BUDGET_STATE) as BudgetState).reservation.amountMicroUsd;
+  const amount = (inFlight.reservation as BudgetState).reservation.amountMicroUsd;
   t.equal(inFlight.responseHeaders['x-ratelimit-remaining-requests'], '99');
 
   await redis.stop();
@@ -64,7 +64,7 @@ t.test('Redis unreachable: budgets fail closed, rate limits follow failMode, set
   inFlight.upstream = { provider: 'openai', model: 'gpt-4o-mini', status: 200, latencyMs: 1, attempts: 1 };
   inFlight.usage = { inputTokens: 100, outputTokens: 50 };
   await t.resolves(settle.run(inFlight));
-  const costUsd = (inFlight.stageState.get(SETTLE_STATE) as SettleState).costUsd ?? 0;
+  const costUsd = (inFlight.settled as SettleState).costUsd ?? 0;
   t.ok(costUsd > 0 && costUsd * 1e6 <= amount, 'audit still gets the cost');
   t.equal(settle.pendingRetries, 1, 'the charge waits for the ledger');
 
@@ -81,7 +81,7 @@ t.test('Redis unreachable: budgets fail closed, rate limits follow failMode, set
   t.ok(recovered, `limits answer again ${Date.now() - back} ms after Redis returned, without a restart`);
   const ctx = makeContext({ scope });
   await budget.run(ctx);
-  (ctx.stageState.get(BUDGET_STATE) as BudgetState).stopRenewal();
+  (ctx.reservation as BudgetState).stopRenewal();
   t.pass('budgets reserve again');
   let charged = 0;
   while (Date.now() - back < 8000) {

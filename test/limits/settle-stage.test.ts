@@ -1,8 +1,8 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
-import { createBudgetStage, BUDGET_STATE, type BudgetState } from '../../proxy/pipeline/stages/budget.js';
-import { createSettleStage, readSettled, SETTLE_STATE, type SettleState } from '../../proxy/pipeline/stages/settle.js';
+import { createBudgetStage, type BudgetState } from '../../proxy/pipeline/stages/budget.js';
+import { createSettleStage, readSettled, type SettleState } from '../../proxy/pipeline/stages/settle.js';
 import { SqliteSpendLedger } from '../../proxy/limits/sqlite-spend-ledger.js';
 import { MemoryRateLimitStore } from '../../proxy/limits/memory-rate-limit-store.js';
 import { costMicroUsd, costUsd } from '../../proxy/limits/cost.js';
@@ -49,41 +49,41 @@ t.test('real usage is priced at the answering model and settles the reservation'
   viaFallback.upstream = ok200('gpt-4o');
   viaFallback.usage = { inputTokens: 100, outputTokens: 100 };
   await settle.run(viaFallback);
-  t.equal((viaFallback.stageState.get(SETTLE_STATE) as SettleState).costUsd, costUsd(100, 100, { input: 2.5, output: 10 }), 'a fallback is priced as the fallback model');
+  t.equal((viaFallback.settled as SettleState).costUsd, costUsd(100, 100, { input: 2.5, output: 10 }), 'a fallback is priced as the fallback model');
 
   const dated = makeContext({ scope });
   await budget.run(dated);
   dated.upstream = ok200('gpt-4o-mini-2024-07-18');
   dated.usage = { inputTokens: 100, outputTokens: 100 };
   await settle.run(dated);
-  t.equal((dated.stageState.get(SETTLE_STATE) as SettleState).costUsd, costUsd(100, 100, { input: 2.5, output: 10 }), 'an unpriced answering model name is charged at the worst-case price');
+  t.equal((dated.settled as SettleState).costUsd, costUsd(100, 100, { input: 2.5, output: 10 }), 'an unpriced answering model name is charged at the worst-case price');
 });
 
 t.test('failures release; disconnects mid-stream charge the full reservation, estimated', async (t) => {
   const { scope, ledger, budget, settle } = setup({ budget: { monthlyUsd: 10 } });
   const reserved = async (ctx: ReturnType<typeof makeContext>) => {
     await budget.run(ctx);
-    return (ctx.stageState.get(BUDGET_STATE) as BudgetState).reservation.amountMicroUsd;
+    return (ctx.reservation as BudgetState).reservation.amountMicroUsd;
   };
   const timeout = makeContext({ scope });
   await reserved(timeout);
   timeout.error = new GatewayError('upstream_timeout', 'slow');
   await settle.run(timeout);
-  t.same(timeout.stageState.get(SETTLE_STATE), { costUsd: 0, estimated: false, basis: 'released' });
+  t.same(timeout.settled, { costUsd: 0, estimated: false, basis: 'released' });
 
   const upstreamError = makeContext({ scope });
   await reserved(upstreamError);
   upstreamError.upstream = { provider: 'openai', model: 'gpt-4o-mini', status: 500, latencyMs: 1, attempts: 2 };
   upstreamError.error = new GatewayError('upstream_error', 'bad gateway');
   await settle.run(upstreamError);
-  t.equal((upstreamError.stageState.get(SETTLE_STATE) as SettleState).basis, 'released');
+  t.equal((upstreamError.settled as SettleState).basis, 'released');
 
   const disconnect = makeContext({ scope, stream: true });
   const amount = await reserved(disconnect);
   disconnect.res.writeHead(200, { 'content-type': 'text/event-stream' });
   disconnect.clientDisconnected = true;
   await settle.run(disconnect);
-  t.same(disconnect.stageState.get(SETTLE_STATE), { costUsd: amount / 1e6, estimated: true, basis: 'reservation' }, 'never $0');
+  t.same(disconnect.settled, { costUsd: amount / 1e6, estimated: true, basis: 'reservation' }, 'never $0');
   t.ok(amount > 0);
 
   const estimatedUsage = makeContext({ scope, stream: true });
@@ -91,7 +91,7 @@ t.test('failures release; disconnects mid-stream charge the full reservation, es
   estimatedUsage.res.writeHead(200);
   estimatedUsage.usage = { inputTokens: 5, outputTokens: 5, estimated: true };
   await settle.run(estimatedUsage);
-  t.same(estimatedUsage.stageState.get(SETTLE_STATE), { costUsd: amount2 / 1e6, estimated: true, basis: 'reservation' }, 'an estimate never charges less than the reservation');
+  t.same(estimatedUsage.settled, { costUsd: amount2 / 1e6, estimated: true, basis: 'reservation' }, 'an estimate never charges less than the reservation');
 
   const read = await ledger.read(scope);
   t.equal(read.spentMicroUsd, amount + amount2);
@@ -128,13 +128,13 @@ t.test('tenants without a budget still get their spend recorded (admin usage, au
   ctx.upstream = ok200('gpt-4o-mini');
   ctx.usage = { inputTokens: 1_000_000, outputTokens: 0 };
   await settle.run(ctx);
-  t.same(ctx.stageState.get(SETTLE_STATE), { costUsd: 0.15, estimated: false, basis: 'usage' });
+  t.same(ctx.settled, { costUsd: 0.15, estimated: false, basis: 'usage' });
   t.same((await ledger.read(scope)).byUser, { bob: 150_000 });
   const disconnected = makeContext({ scope, user: 'bob', body: { model: 'fast', max_tokens: 1000, messages: [{ role: 'user', content: 'hi' }] } });
   disconnected.res.writeHead(200);
   disconnected.clientDisconnected = true;
   await settle.run(disconnected);
-  const s = disconnected.stageState.get(SETTLE_STATE) as SettleState;
+  const s = disconnected.settled as SettleState;
   t.equal(s.estimated, true);
   t.ok((s.costUsd ?? 0) >= costMicroUsd(0, 1000, { input: 0.15, output: 0.6 }) / 1e6, 'estimated from the request bound, not $0');
 });
@@ -144,7 +144,7 @@ t.test('settle never throws: before identify, or with a closed ledger', async (t
   const bare = makeBareContext();
   bare.error = new GatewayError('invalid_api_key', 'no key');
   await t.resolves(settle.run(bare));
-  t.notOk(bare.stageState.has(SETTLE_STATE), 'nothing to settle before identify');
+  t.notOk(bare.settled, 'nothing to settle before identify');
   await ledger.close();
   const after = makeContext({ scope });
   after.upstream = ok200('gpt-4o-mini');

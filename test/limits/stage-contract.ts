@@ -2,8 +2,8 @@ import t from 'tap';
 import { pino } from 'pino';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
 import { createLimitStage } from '../../proxy/pipeline/stages/limit.js';
-import { createBudgetStage, BUDGET_STATE, type BudgetState } from '../../proxy/pipeline/stages/budget.js';
-import { createSettleStage, SETTLE_STATE, type SettleState } from '../../proxy/pipeline/stages/settle.js';
+import { createBudgetStage, type BudgetState } from '../../proxy/pipeline/stages/budget.js';
+import { createSettleStage, type SettleState } from '../../proxy/pipeline/stages/settle.js';
 import { usdToMicro } from '../../proxy/limits/cost.js';
 import { configSource, makeConfig, makeContext } from './stage-fixtures.js';
 import type { Backend } from './store-contract.js';
@@ -41,7 +41,7 @@ export function stageContract(backend: Backend): void {
         const ctx = makeContext({ scope, body: { model: 'fast', max_tokens: maxTokens, messages: [{ role: 'user', content: `request ${i}: summarise the plot of a novel` }] }, stream: true });
         await limit.run(ctx);
         await budget.run(ctx);
-        const reserved = (ctx.stageState.get(BUDGET_STATE) as BudgetState).reservation.amountMicroUsd;
+        const reserved = (ctx.reservation as BudgetState).reservation.amountMicroUsd;
         const path = pickPath(i);
         if (path === 'upstream_error') {
           ctx.upstream = { provider: 'openai', model: 'gpt-4o-mini', status: 503, latencyMs: 3, attempts: 2 };
@@ -57,7 +57,7 @@ export function stageContract(backend: Backend): void {
           ctx.usage = { inputTokens: 20 + (i % 7), outputTokens: Math.floor(maxTokens * Math.random()) };
         }
         await settle.run(ctx);
-        const s = ctx.stageState.get(SETTLE_STATE) as SettleState;
+        const s = ctx.settled as SettleState;
         bases[s.basis] = (bases[s.basis] ?? 0) + 1;
         const cost = usdToMicro(s.costUsd ?? NaN);
         chargedMicro += cost;

@@ -4,7 +4,7 @@ import { pino, type Logger } from 'pino';
 import { gatewayConfigSchema, type GatewayConfig, type TenantConfig } from '../../proxy/config/schema.js';
 import { mintTenantScope, type TenantScope } from '../../proxy/identity/tenant-scope.js';
 import { RequestContext } from '../../proxy/pipeline/context.js';
-import type { RouteKind } from '../../proxy/pipeline/types.js';
+import type { RouteKind } from '../../proxy/core/vocabulary.js';
 import type { TenantConfigSource } from '../../proxy/limits/tenant-config-source.js';
 
 /** A logger that keeps every line, for assertions on what was logged. */

@@ -8,7 +8,7 @@ import { GatewayError } from '../../proxy/errors/gateway-error.js';
 import { gatewayConfigSchema, type TenantConfig } from '../../proxy/config/schema.js';
 import { mintTenantScope, type TenantScope } from '../../proxy/identity/tenant-scope.js';
 import { RequestContext } from '../../proxy/pipeline/context.js';
-import type { ModelTarget, Principal, RouteKind } from '../../proxy/pipeline/types.js';
+import type { ModelTarget, Principal, RouteKind } from '../../proxy/core/vocabulary.js';
 import { createAuthorizeStage, type PolicyModeSource } from '../../proxy/pipeline/stages/authorize.js';
 import { PolicyEngine } from '../../proxy/policy/policy-engine.js';
 import { authorizeAction } from '../../proxy/policy/authorize-action.js';

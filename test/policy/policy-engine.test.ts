@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { PolicyBundleError, PolicyEngine, PolicyError, type ReloadEvent } from '../../proxy/policy/policy-engine.js';
 import { buildPolicyInput } from '../../proxy/policy/policy-input.js';
 import { mintTenantScope } from '../../proxy/identity/tenant-scope.js';
-import type { Principal } from '../../proxy/pipeline/types.js';
+import type { Principal } from '../../proxy/core/vocabulary.js';
 import { buildInto, captureLogger, copyPolicies, defaultBundle, matrixInput, tempDir, tinyBundle } from './policy-fixtures.js';
 
 const bundle = await defaultBundle();

@@ -2,7 +2,7 @@
 // model calls, and never any prompt text.
 import t from 'tap';
 import { mintTenantScope } from '../../proxy/identity/tenant-scope.js';
-import type { ModelRequest, Principal } from '../../proxy/pipeline/types.js';
+import type { ModelRequest, Principal } from '../../proxy/core/vocabulary.js';
 import { buildPolicyInput, policyTime, requestSummary, targetResource } from '../../proxy/policy/policy-input.js';
 
 const principal: Principal = { type: 'api_key', id: 'key-1', user: 'alice', role: 'member', tenantId: 'acme', plan: 'team', scope: mintTenantScope('acme') };

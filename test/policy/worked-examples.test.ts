@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
 import { mintTenantScope } from '../../proxy/identity/tenant-scope.js';
 import { RequestContext } from '../../proxy/pipeline/context.js';
-import type { ModelTarget, Principal } from '../../proxy/pipeline/types.js';
+import type { ModelTarget, Principal } from '../../proxy/core/vocabulary.js';
 import { createAuthorizeStage } from '../../proxy/pipeline/stages/authorize.js';
 import { PolicyEngine } from '../../proxy/policy/policy-engine.js';
 import { buildInto, captureLogger, copyPolicies, defaultBundle, modelInput, tempDir } from './policy-fixtures.js';

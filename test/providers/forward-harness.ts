@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { RequestContext } from '../../proxy/pipeline/context.js';
 import type { Stage } from '../../proxy/pipeline/stage.js';
-import type { ClientApi, RouteKind } from '../../proxy/pipeline/types.js';
+import type { ClientApi, RouteKind } from '../../proxy/core/vocabulary.js';
 import { mintTenantScope } from '../../proxy/identity/tenant-scope.js';
 import { Secret } from '../../proxy/identity/secret.js';
 import { runPipeline } from '../../proxy/server/run-request.js';
+import { ResponseClientStream } from '../../proxy/server/response-client-stream.js';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
 import { createRouteStage, type RouteTenantRuntime } from '../../proxy/pipeline/stages/route.js';
 import { startFakeProvider, type FakeProvider } from '../fake-provider/fake-provider.js';
@@ -32,7 +33,7 @@ export interface HarnessOptions {
   readonly providers: Record<string, HarnessProvider>;
   readonly tiers: Record<string, { provider: string; model: string; fallbacks?: TierConfig['fallbacks'] }>;
   readonly timeouts?: Partial<UpstreamTimeouts>;
-  readonly forward?: Partial<Pick<ForwardDeps, 'captureContent' | 'responseFilter'>>;
+  readonly forward?: Partial<Pick<ForwardDeps, 'captureContent' | 'responseFilter' | 'breakers'>>;
   /** Runs after setup, before route (e.g. to register response transforms). */
   readonly beforeRoute?: (ctx: RequestContext) => void;
   readonly demoChunkDelayMs?: number;
@@ -104,7 +105,7 @@ export async function startForwardHarness(t: Teardown, options: HarnessOptions):
       res.writeHead(404).end();
       return;
     }
-    const ctx = new RequestContext({ requestId: `req_h${contexts.length}`, api: entry.api, route: entry.route, req, res, ip: '127.0.0.1' });
+    const ctx = new RequestContext({ requestId: `req_h${contexts.length}`, api: entry.api, route: entry.route, req, res, ip: '127.0.0.1', client: new ResponseClientStream(res) });
     ctx.responseHeaders['x-workjet-request-id'] = ctx.requestId;
     contexts.push(ctx);
     res.on('close', () => {

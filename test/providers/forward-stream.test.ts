@@ -2,7 +2,6 @@ import t from 'tap';
 import { request } from 'undici';
 import { SseParser } from '../../proxy/providers/sse.js';
 import type { SseEvent, SseTransform } from '../../proxy/providers/sse-types.js';
-import { addResponseTransform } from '../../proxy/providers/response-extensions.js';
 import { startFakeSetup, type FakeSetup, type Teardown, type HarnessOptions } from './forward-harness.js';
 
 function setup(t: Teardown, extra: Partial<HarnessOptions> = {}): Promise<FakeSetup> {
@@ -159,12 +158,12 @@ t.test('a failure before the first event falls back (error event first, or a 503
   t.equal(backup.requests.length, 2);
 });
 
-t.test('registered response transforms run after usage capture; content captured', async (t) => {
+t.test('the response filter runs after usage capture; content captured', async (t) => {
   const upper = (): SseTransform => ({
     onEvent: (e) => [{ ...e, data: e.data.replaceAll('fake', 'FAKE') }],
     onEnd: () => [],
   });
-  const { harness } = await setup(t, { beforeRoute: (ctx) => addResponseTransform(ctx, upper), forward: { captureContent: true } });
+  const { harness } = await setup(t, { forward: { captureContent: true, responseFilter: { streamTransform: upper, filterBody: (_ctx, body) => body } } });
   const s = await open(`${harness.url}/v1/chat/completions`, chatBody());
   const text = (await s.all()).filter((e) => e.data !== '[DONE]').map((e) => (JSON.parse(e.data) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '').join('');
   t.equal(text, 'Hello from the FAKE provider, streaming word by word.');

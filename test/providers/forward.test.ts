@@ -93,15 +93,17 @@ t.test('fallback on 503, 429 and a refused connection, in plan order', async (t)
   t.match((await harness.done(2)).upstream, { provider: 'openai', attempts: 2 });
 });
 
-t.test('a fallback speaking another API is skipped; all attempts failing answers 502 with retry-after', async (t) => {
+t.test('a fallback of another API is tried, translated afresh; all attempts failing answers 502 with retry-after', async (t) => {
   const { fake, backup, url, harness } = await setup(t);
   fake.enqueue({ status: 500 });
   backup.enqueue({ status: 429, headers: { 'retry-after': '3' } });
+  fake.enqueue({ status: 529 });
   const res = await post(`${url}/v1/chat/completions`, { model: 'fast', messages: [{ role: 'user', content: 'hi' }] });
   t.equal(res.status, 502);
   t.match(res.json, { error: { type: 'server_error', code: 'upstream_error' } });
-  t.equal(res.headers.get('retry-after'), '3');
-  t.equal(fake.requests.length + backup.requests.length, 2, 'the anthropic fallback was not tried by an OpenAI client');
+  t.same(fake.requests.map((r) => r.path), ['/v1/chat/completions', '/v1/messages'], 'the anthropic fallback was tried in its own API');
+  t.match(fake.requests[1]?.body, { model: 'claude-x', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] });
+  t.equal(backup.requests.length, 1);
   const ctx = await harness.done(0);
   t.equal(ctx.error?.code, 'upstream_error');
 });
@@ -133,6 +135,7 @@ t.test('first-byte timeout maps to 504 upstream_timeout (after trying the fallba
   // undici checks these timeouts with ~1 s resolution, so the providers are much slower than that.
   fake.enqueue({ delayFirstByteMs: 6000 });
   backup.enqueue({ delayFirstByteMs: 6000 });
+  fake.enqueue({ delayFirstByteMs: 6000 });
   const started = Date.now();
   const res = await post(`${url}/v1/chat/completions`, { model: 'fast', messages: [{ role: 'user', content: 'hi' }] });
   t.equal(res.status, 504);

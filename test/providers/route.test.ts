@@ -2,7 +2,7 @@ import t from 'tap';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { RequestContext } from '../../proxy/pipeline/context.js';
-import type { ClientApi, RouteKind } from '../../proxy/pipeline/types.js';
+import type { ClientApi, RouteKind } from '../../proxy/core/vocabulary.js';
 import { mintTenantScope } from '../../proxy/identity/tenant-scope.js';
 import { Secret } from '../../proxy/identity/secret.js';
 import { createRouteStage, getRoutePlan, type RouteTenantRuntime } from '../../proxy/pipeline/stages/route.js';
@@ -52,22 +52,29 @@ function context(tenant: 'acme' | 'globex', api: ClientApi, route: RouteKind, na
 
 const stage = createRouteStage({ registry });
 
-t.test('plan: target first, then fallbacks; unknown, cross-API and duplicate entries skipped', async (t) => {
+t.test('plan: target first, then fallbacks (another API too: it is translated); unknown and duplicate entries skipped', async (t) => {
   const ctx = context('acme', 'openai', 'chat', 'fast');
   await stage.run(ctx);
   const plan = getRoutePlan(ctx);
   t.same(plan.attempts.map((a) => [a.label, a.provider.name, a.model]), [
     ['fast', 'openai', 'gpt-4o-mini'],
     ['cheap', 'groq', 'llama'],
+    ['anthropic/claude-haiku', 'anthropic', 'claude-haiku'],
     ['demo-tier', 'demo', 'demo-model'],
   ]);
   t.equal(plan.attempts[0]?.provider.apiKey?.reveal(), 'sk-acme');
 });
 
-t.test('anthropic clients keep anthropic and demo attempts only', async (t) => {
+t.test('anthropic clients may fall back to an OpenAI tier (translated)', async (t) => {
   const ctx = context('acme', 'anthropic', 'messages', 'smart');
   await stage.run(ctx);
-  t.same(getRoutePlan(ctx).attempts.map((a) => a.label), ['smart', 'demo-tier']);
+  t.same(getRoutePlan(ctx).attempts.map((a) => a.label), ['smart', 'fast', 'demo-tier']);
+});
+
+t.test('embeddings never reach a provider without an embeddings API', async (t) => {
+  const ctx = context('acme', 'openai', 'embeddings', 'fast');
+  await stage.run(ctx);
+  t.same(getRoutePlan(ctx).attempts.map((a) => a.label), ['fast', 'cheap', 'demo-tier']);
 });
 
 t.test('direct models have no fallbacks', async (t) => {

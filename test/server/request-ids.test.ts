@@ -114,7 +114,7 @@ t.test('every response carries the gateway request id under the names the SDKs r
     const cases: [string, () => Promise<unknown>, number][] = [
       ['401', () => bad.messages.create({ model: 'claude', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }), 401],
       ['404', () => anthropic.messages.create({ model: 'missing', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }), 404],
-      ['400', () => anthropic.messages.create({ model: 'fast', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }), 400],
+      ['400', () => anthropic.messages.create({ model: 'fast', max_tokens: 5, top_k: 5, messages: [{ role: 'user', content: 'hi' }] }), 400], // top_k cannot be translated to an OpenAI tier
     ];
     for (const [name, call, status] of cases) {
       const err = await call().catch((e: unknown) => e);

@@ -205,17 +205,21 @@ t.test('request validation at the HTTP edge', async (t) => {
     t.type(err, Anthropic.BadRequestError, 'the Anthropic SDK raises BadRequestError');
   });
 
-  t.test("a tier of the other API is 400 naming the model", async (t) => {
+  t.test('a tier that cannot serve the endpoint is 400 naming the model; an untranslatable field is 400 naming it', async (t) => {
     await upstreamUntouched(t, async () => {
       const openai = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0 });
-      const err = await openai.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+      const err = await openai.embeddings.create({ model: 'claude', input: 'hi' }).catch((e: unknown) => e);
       t.type(err, OpenAI.BadRequestError);
       t.equal((err as InstanceType<typeof OpenAI.BadRequestError>).param, 'model');
       t.match((err as Error).message, /anthropic/);
+      const logprobs = await openai.chat.completions.create({ model: 'claude', logprobs: true, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+      t.type(logprobs, OpenAI.BadRequestError);
+      t.equal((logprobs as InstanceType<typeof OpenAI.BadRequestError>).param, 'logprobs');
       const anthropic = new Anthropic({ baseURL: gw.origin, apiKey: key, maxRetries: 0 });
-      const aErr = await anthropic.messages.create({ model: 'fast', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+      const aErr = await anthropic.messages.create({ model: 'fast', max_tokens: 5, top_k: 3, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
       t.type(aErr, Anthropic.BadRequestError);
       t.match(JSON.stringify((aErr as InstanceType<typeof Anthropic.BadRequestError>).error), /invalid_request_error/);
+      t.match((aErr as Error).message, /top_k/);
     });
   });
 

@@ -4,7 +4,7 @@ import type { RequestContext } from '../context.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { toGatewayError } from '../../errors/gateway-error.js';
 import { costUsd, priceOf, type PricingTable } from '../../limits/cost.js';
-import { readSettled } from './settle.js';
+import { requestFacts } from '../audit-facts.js';
 
 /**
  * The last final stage: one audit record per model request — allowed, denied, failed or
@@ -24,7 +24,7 @@ export function createAuditStage(deps: { audit: AuditLog; logger: Logger; pricin
    * charged reservation after a disconnect); else the usage priced by the same function.
    */
   function costOf(ctx: RequestContext): number | undefined {
-    const settled = readSettled(ctx);
+    const settled = ctx.settled;
     if (settled) return settled.costUsd;
     const model = ctx.upstream?.model ?? ctx.peekRequest()?.target.model;
     if (!pricing || !ctx.usage || !model) return undefined;
@@ -37,7 +37,7 @@ export function createAuditStage(deps: { audit: AuditLog; logger: Logger; pricin
     async run(ctx) {
       try {
         const cost = costOf(ctx);
-        await audit.recordRequest(ctx, cost === undefined ? {} : { costUsd: cost });
+        await audit.recordRequest(requestFacts(ctx), cost === undefined ? {} : { costUsd: cost });
       } catch (thrown) {
         const err = toGatewayError(thrown);
         if (err.code === 'audit_unavailable') {

@@ -3,7 +3,7 @@ import type { TenantConfig } from '../../config/schema.js';
 import type { TenantScope } from '../../identity/tenant-scope.js';
 import type { Stage } from '../stage.js';
 import type { RequestContext } from '../context.js';
-import type { PolicyDecision } from '../types.js';
+import type { PolicyDecision } from '../../core/vocabulary.js';
 import { PolicyError, type PolicyDecider } from '../../policy/policy-engine.js';
 import { buildPolicyInput, requestSummary, targetResource, type PolicyResource } from '../../policy/policy-input.js';
 import { DECISION_HEADER, enforceDecision } from '../../policy/authorize-action.js';

@@ -6,26 +6,10 @@ import type { RequestContext } from '../context.js';
 import type { TenantConfigSource } from '../../limits/tenant-config-source.js';
 import { DEFAULT_RESERVATION_TTL_MS, type BudgetAlert, type Reservation, type SpendLedger } from '../../limits/spend-ledger.js';
 import { costMicroUsd, microToUsd, usdToMicro, worstCasePrice, type ModelPrice, type PricingTable } from '../../limits/cost.js';
-import { estimateInputTokens } from '../../limits/token-estimate.js';
-import { enforceDefaultOutputCap, outputTokenBound } from '../../limits/output-cap.js';
+import { enforceDefaultOutputCap, estimateInputTokens, outputTokenBound } from '../request-size.js';
 
-/** `ctx.stageState` key of the budget reservation, read by settle. */
-export const BUDGET_STATE = 'budget';
-
-/** What budget leaves for settle. */
-export interface BudgetState {
-  readonly reservation: Reservation;
-  readonly capMicroUsd: number;
-  readonly alertThresholds: readonly number[];
-  /** The highest prices among the models the tier may call: used when the answering model has no price of its own. */
-  readonly worstCasePrice: ModelPrice;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  /** Stops renewing the reservation (settle calls it first). */
-  readonly stopRenewal: () => void;
-  /** Logs and reports the thresholds this request's settle crossed. */
-  readonly raiseAlerts: (alerts: readonly BudgetAlert[]) => void;
-}
+/** What budget leaves for settle (`ctx.reservation`). */
+export type { BudgetHold as BudgetState } from '../stage-results.js';
 
 export interface BudgetStageDeps {
   readonly ledger: SpendLedger;
@@ -101,7 +85,7 @@ export function createBudgetStage(deps: BudgetStageDeps): BudgetStage {
           }
         }
       };
-      ctx.stageState.set(BUDGET_STATE, {
+      ctx.reservation = {
         reservation,
         capMicroUsd,
         alertThresholds: budget.alertThresholds,
@@ -110,7 +94,7 @@ export function createBudgetStage(deps: BudgetStageDeps): BudgetStage {
         outputTokens,
         stopRenewal,
         raiseAlerts,
-      } satisfies BudgetState);
+      };
     },
   };
 }

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Stage } from '../stage.js';
-import type { DlpFinding } from '../types.js';
+import type { DlpFinding } from '../../core/vocabulary.js';
 import type { TenantScope } from '../../identity/tenant-scope.js';
 import type { RequestScan, TenantDlp } from '../../dlp/tenant-dlp.js';
-import type { RouteKind } from '../types.js';
+import type { RouteKind } from '../../core/vocabulary.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 
 /** What the dlp stage needs from the tenant registry: the tenant's compiled DLP. */

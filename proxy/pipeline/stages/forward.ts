@@ -5,23 +5,18 @@ import type { Stage } from '../stage.js';
 import type { RequestContext, UpstreamResult } from '../context.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import { GatewayError } from '../../errors/gateway-error.js';
-import type { ProviderAdapter } from '../../providers/provider-adapter.js';
 import { classifyUpstreamStatus } from '../../providers/provider-adapter.js';
-import { adapterFor } from '../../providers/adapter-for.js';
+import { callShape, type CallShape } from '../../translate/call-shape.js';
+import type { CircuitBreakers } from '../../providers/circuit-breaker.js';
 import { mapUpstreamError, type UpstreamPool } from '../../providers/upstream-pool.js';
 import type { TrustedBaseUrls } from '../../providers/trusted-base-urls.js';
-import { clientGone, relayStream } from '../../providers/stream-relay.js';
+import { clientGone, relayStream } from './forward-stream.js';
 import { isObject, tryParseJson } from '../../providers/json-fields.js';
 import { DEFAULT_MAX_JSON_DEPTH, exceedsJsonDepth } from '../../json/nesting-depth.js';
 import { plainUpstreamRequestId, renderUpstreamError, scrubSecrets, upstreamErrorFields, upstreamSecrets } from '../../providers/upstream-answer.js';
 import type { SseTransform } from '../../providers/sse-types.js';
-import {
-  CAPTURE_CONTENT_KEY,
-  responseBodyFilters,
-  responseTransformFactories,
-  type ResponseFilter,
-} from '../../providers/response-extensions.js';
-import { getRoutePlan, type RouteAttempt } from './route.js';
+import type { ResponseFilter } from '../response-dlp.js';
+import type { RouteAttempt } from '../stage-results.js';
 
 export interface ForwardDeps {
   readonly pool: UpstreamPool;
@@ -32,6 +27,8 @@ export interface ForwardDeps {
   readonly captureContent?: boolean;
   /** Tenant-wide response scanning (response DLP), wired by the server. */
   readonly responseFilter?: ResponseFilter;
+  /** Per-endpoint circuit breakers: an open endpoint is skipped like a failed attempt. */
+  readonly breakers?: CircuitBreakers;
   /** Base URLs the operator vouches for; any other (set over the admin API) connects through the SSRF guard. */
   readonly trustedBaseUrls?: TrustedBaseUrls;
   /** `server.maxJsonDepth`, applied to provider JSON too: the response walkers are bounded by it. */
@@ -46,8 +43,8 @@ function header(headers: Dispatcher.ResponseData['headers'], name: string): stri
   return Array.isArray(value) ? value[0] : value;
 }
 
-function wantsCapture(ctx: RequestContext, deps: ForwardDeps): boolean {
-  return deps.captureContent === true || ctx.stageState.get(CAPTURE_CONTENT_KEY) === true;
+function wantsCapture(deps: ForwardDeps): boolean {
+  return deps.captureContent === true;
 }
 
 function resultHeaders(contentType: string | undefined, upstreamRequestId: string | undefined): Record<string, string> {
@@ -95,7 +92,7 @@ function scrubTransform(secrets: readonly string[]): SseTransform {
  * the provider's status on with its message, type, code and param, scrubbed of credentials,
  * through response DLP, in the client's error shape (never the provider's bytes as they came).
  */
-async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, response: Dispatcher.ResponseData, result: UpstreamResult, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
+async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, shape: CallShape, response: Dispatcher.ResponseData, result: UpstreamResult, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
   const status = response.statusCode;
   const kind = classifyUpstreamStatus(status);
   if (kind !== 'passthrough') {
@@ -112,7 +109,9 @@ async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, respons
     const code = status === 504 || status === 408 ? 'upstream_timeout' : 'upstream_error';
     return new GatewayError(code, `Provider '${result.provider}' answered HTTP ${status}.`, { headers });
   }
-  const fields = upstreamErrorFields(status, result.provider, await readCapped(response.body, MAX_ERROR_BODY), secrets);
+  const raw = upstreamErrorFields(status, result.provider, await readCapped(response.body, MAX_ERROR_BODY), secrets);
+  // A translated call answers in the client's vocabulary: the provider's error type means nothing to its SDK.
+  const fields = shape.translator ? { ...raw, type: undefined, code: null } : raw;
   const message = deps.responseFilter?.filterText?.(ctx, fields.message) ?? fields.message;
   const body = renderUpstreamError(ctx.api, { ...fields, message }, ctx.requestId);
   ctx.pendingResponse = { status, headers: resultHeaders('application/json', upstreamRequestId), body };
@@ -124,7 +123,7 @@ async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, respons
  * A 2xx body that is not a JSON object is a broken upstream (an HTML page, a proxy's text): a
  * fallback-able 502, none of its bytes shown. Credentials the gateway sent are scrubbed first.
  */
-async function handleJson(ctx: RequestContext, deps: ForwardDeps, adapter: ProviderAdapter, response: Dispatcher.ResponseData, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
+async function handleJson(ctx: RequestContext, deps: ForwardDeps, shape: CallShape, response: Dispatcher.ResponseData, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
   const received = (await readAll(response.body)).toString('utf8');
   if (exceedsJsonDepth(received, deps.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH)) {
     return new GatewayError('upstream_error', `Provider '${ctx.upstream?.provider ?? ''}' answered JSON nested deeper than the gateway accepts.`);
@@ -135,29 +134,28 @@ async function handleJson(ctx: RequestContext, deps: ForwardDeps, adapter: Provi
   }
   const scrubbed = scrubSecrets(received, secrets);
   if (scrubbed !== received) parsed = tryParseJson(scrubbed);
-  const raw = scrubbed;
-  const usage = adapter.parseUsage(ctx.route, parsed);
+  const usage = shape.adapter.parseUsage(shape.upstreamRoute, parsed);
   if (usage) ctx.usage = usage;
+  // From here on the body is in the client's format: response DLP and capture read that.
+  if (shape.translator && isObject(parsed)) parsed = shape.translator.response(parsed);
+  const raw = shape.translator ? JSON.stringify(parsed) : scrubbed;
   let body: Buffer | string = raw;
   let final = parsed;
-  const filters = responseBodyFilters(ctx);
-  if ((deps.responseFilter || filters.length > 0) && ctx.route !== 'embeddings') {
+  if (deps.responseFilter && ctx.route !== 'embeddings') {
     const text = raw;
-    let filtered = deps.responseFilter ? deps.responseFilter.filterBody(ctx, text) : text;
-    for (const filter of filters) filtered = filter(ctx, filtered);
+    const filtered = deps.responseFilter.filterBody(ctx, text);
     if (filtered !== text) {
       body = filtered;
       final = tryParseJson(filtered);
     }
   }
-  if (wantsCapture(ctx, deps)) ctx.capturedContent = { ...ctx.capturedContent, completion: adapter.responseText(ctx.route, final) };
+  if (wantsCapture(deps)) ctx.capturedContent = { ...ctx.capturedContent, completion: shape.client.responseText(ctx.route, final) };
   ctx.pendingResponse = { status: response.statusCode, headers: resultHeaders('application/json', upstreamRequestId), body };
   return undefined;
 }
 
 function streamTransforms(ctx: RequestContext, deps: ForwardDeps, secrets: readonly string[]): SseTransform[] {
   const out: SseTransform[] = secrets.length > 0 ? [scrubTransform(secrets)] : [];
-  for (const factory of responseTransformFactories(ctx)) out.push(factory(ctx));
   const dlp = deps.responseFilter?.streamTransform(ctx);
   if (dlp) out.push(dlp);
   return out;
@@ -165,11 +163,24 @@ function streamTransforms(ctx: RequestContext, deps: ForwardDeps, secrets: reado
 
 async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: RouteAttempt, index: number): Promise<AttemptOutcome> {
   const { provider, model } = attempt;
-  const adapter = adapterFor(provider.type, ctx.route);
+  const shape = callShape(provider.type, ctx.api, ctx.route);
+  if (!shape) throw new GatewayError('upstream_error', `Provider '${provider.name}' cannot serve this endpoint.`);
   const baseUrl = provider.type === 'demo' ? await deps.pool.demoBaseUrl() : provider.baseUrl;
   if (baseUrl === undefined) throw new GatewayError('upstream_error', `Provider '${provider.name}' has no base URL.`);
-  const request = adapter.buildRequest({ route: ctx.route, endpoint: provider, baseUrl, model, body: ctx.outgoingBody, stream: ctx.request.stream, clientHeaders: ctx.req.headers });
+  // Each attempt translates afresh from the untouched client body (after DLP and budget rewrites).
+  const translator = shape.translator;
+  const body = translator ? translator.request(ctx.outgoingBody, model, ctx.request.stream) : ctx.outgoingBody;
+  // The client's own API headers (`openai-beta`, `anthropic-beta`) mean nothing to another API.
+  const clientHeaders = translator ? {} : ctx.req.headers;
+  const request = shape.adapter.buildRequest({ route: shape.upstreamRoute, endpoint: provider, baseUrl, model, body, stream: ctx.request.stream, clientHeaders });
   const secrets = upstreamSecrets(request);
+  const endpoint = `${provider.type} ${baseUrl}`;
+  const admission = deps.breakers?.admit(endpoint);
+  if (admission && !admission.allowed) {
+    ctx.upstream = { provider: provider.name, model, status: 0, latencyMs: 0, attempts: index };
+    const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+    return new GatewayError('upstream_error', `Provider '${provider.name}' is failing; it is skipped for ${seconds} s (circuit open).`, { headers: { 'retry-after': String(seconds) } });
+  }
   const signal = ctx.clientAbort.signal;
   const startedAt = performance.now();
   let response: Dispatcher.ResponseData;
@@ -182,25 +193,28 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
     });
   } catch (err) {
     // Recorded so audit names the provider that failed even when no HTTP status came back.
-    ctx.upstream = { provider: provider.name, model, status: 0, latencyMs: performance.now() - startedAt, attempts: index };
+    ctx.upstream = { provider: provider.name, model, api: shape.adapter.api, status: 0, latencyMs: performance.now() - startedAt, attempts: index };
     if (signal.aborted) throw clientGone(err);
+    deps.breakers?.failure(endpoint);
     return mapUpstreamError(err, provider.name);
   }
+  if (response.statusCode >= 500) deps.breakers?.failure(endpoint);
+  else deps.breakers?.success(endpoint);
   const upstreamRequestId = plainUpstreamRequestId(header(response.headers, 'x-request-id') ?? header(response.headers, 'request-id'), secrets);
-  const result: UpstreamResult = { provider: provider.name, model, status: response.statusCode, latencyMs: 0, attempts: index, ...(upstreamRequestId === undefined ? {} : { requestId: upstreamRequestId }) };
+  const result: UpstreamResult = { provider: provider.name, model, api: shape.adapter.api, status: response.statusCode, latencyMs: 0, attempts: index, ...(upstreamRequestId === undefined ? {} : { requestId: upstreamRequestId }) };
   ctx.upstream = result;
   try {
-    if (response.statusCode >= 400) return await handleErrorStatus(ctx, deps, response, result, upstreamRequestId, secrets);
+    if (response.statusCode >= 400) return await handleErrorStatus(ctx, deps, shape, response, result, upstreamRequestId, secrets);
     const contentType = header(response.headers, 'content-type') ?? '';
     if (ctx.request.stream && contentType.startsWith('text/event-stream')) {
       const outcome = await relayStream({
-        ctx, adapter, body: response.body, result, startedAt, upstreamRequestId,
+        ctx, shape, body: response.body, result, startedAt, upstreamRequestId,
         extraTransforms: streamTransforms(ctx, deps, secrets),
-        capture: wantsCapture(ctx, deps),
+        capture: wantsCapture(deps),
       });
       return outcome.kind === 'retry' ? outcome.error : undefined;
     }
-    return await handleJson(ctx, deps, adapter, response, upstreamRequestId, secrets);
+    return await handleJson(ctx, deps, shape, response, upstreamRequestId, secrets);
   } catch (err) {
     response.body.destroy();
     if (err instanceof GatewayError) throw err;
@@ -222,7 +236,7 @@ export function createForwardStage(deps: ForwardDeps): Stage {
   return {
     name: 'forward',
     async run(ctx: RequestContext) {
-      const plan = getRoutePlan(ctx);
+      const plan = ctx.plan;
       let lastError: GatewayError | undefined;
       for (let i = 0; i < plan.attempts.length; i++) {
         const attempt = plan.attempts[i] as RouteAttempt;

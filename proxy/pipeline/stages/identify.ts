@@ -1,7 +1,7 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { Stage } from '../stage.js';
 import type { RequestContext } from '../context.js';
-import type { Principal } from '../types.js';
+import type { Principal } from '../../core/vocabulary.js';
 import type { TenantRegistry } from '../../tenants/tenant-registry.js';
 import type { SessionVerifier } from '../../identity/session-verifier.js';
 import { hashApiKey, apiKeyHashesEqual, API_KEY_PREFIX } from '../../identity/api-keys.js';

@@ -3,21 +3,14 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import type { RateLimitsConfig } from '../../config/schema.js';
 import type { Stage } from '../stage.js';
 import type { RequestContext } from '../context.js';
-import type { Principal } from '../types.js';
+import type { Principal } from '../../core/vocabulary.js';
 import type { AdmissionHandle, AdmitResult, RateLimitRule, RateLimitStore } from '../../limits/rate-limit-store.js';
 import type { TenantConfigSource } from '../../limits/tenant-config-source.js';
 import { rateLimitHeaders } from '../../limits/rate-limit-headers.js';
-import { estimateInputTokens } from '../../limits/token-estimate.js';
-import { outputTokenBound } from '../../limits/output-cap.js';
+import { estimateInputTokens, outputTokenBound } from '../request-size.js';
 
-/** `ctx.stageState` key of what limit leaves for settle. */
-export const LIMIT_STATE = 'limit';
-
-/** What settle needs to correct the tokens/min estimate with the real usage. */
-export interface LimitState {
-  readonly handle: AdmissionHandle | undefined;
-  readonly estimatedTokens: number;
-}
+/** What limit leaves for settle (`ctx.admission`). */
+export type { LimitAdmission as LimitState } from '../stage-results.js';
 
 export interface LimitStageDeps {
   readonly store: RateLimitStore;
@@ -85,7 +78,7 @@ export function createLimitStage(deps: LimitStageDeps): LimitStage {
       }
       Object.assign(ctx.responseHeaders, rateLimitHeaders(result));
       if (!result.allowed) throw refusal(result, tokens);
-      ctx.stageState.set(LIMIT_STATE, { handle: result.handle, estimatedTokens: tokens } satisfies LimitState);
+      ctx.admission = { handle: result.handle, estimatedTokens: tokens };
     },
   };
 }

@@ -1,53 +1,15 @@
 import { GatewayError } from '../../errors/gateway-error.js';
-import { readBody } from '../../server/read-body.js';
+import { readBody } from '../../json/read-body.js';
 import { exceedsJsonDepth } from '../../json/nesting-depth.js';
+import { callShape } from '../../translate/call-shape.js';
+import { clientFormat } from '../../client-apis/client-formats.js';
 import type { Stage } from '../stage.js';
 import type { RequestContext } from '../context.js';
-import type { ClientApi, ModelTarget, RouteKind } from '../types.js';
+import type { ClientApi, ModelTarget, RouteKind } from '../../core/vocabulary.js';
 import type { TenantRegistry, TenantRuntime } from '../../tenants/tenant-registry.js';
 
 function bad(message: string, param: string | null = null): GatewayError {
   return new GatewayError('invalid_request', message, { param });
-}
-
-function optionalInt(body: Record<string, unknown>, field: string): number | undefined {
-  const v = body[field];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw bad(`'${field}' must be a positive integer.`, field);
-  return v;
-}
-
-function requireArray(body: Record<string, unknown>, field: string): unknown[] {
-  const v = body[field];
-  if (!Array.isArray(v)) throw bad(`'${field}' is required and must be an array.`, field);
-  return v;
-}
-
-/** Checks the fields every drop-in route needs and returns the client's output cap. */
-function validateShape(route: RouteKind, body: Record<string, unknown>): number | undefined {
-  switch (route) {
-    case 'chat':
-      if (requireArray(body, 'messages').length === 0) throw bad("'messages' must not be empty.", 'messages');
-      return optionalInt(body, 'max_completion_tokens') ?? optionalInt(body, 'max_tokens');
-    case 'responses': {
-      const input = body['input'];
-      if (typeof input !== 'string' && !Array.isArray(input)) throw bad("'input' must be a string or an array.", 'input');
-      return optionalInt(body, 'max_output_tokens');
-    }
-    case 'embeddings': {
-      const input = body['input'];
-      if (typeof input !== 'string' && !Array.isArray(input)) throw bad("'input' must be a string or an array.", 'input');
-      return undefined;
-    }
-    case 'messages': {
-      requireArray(body, 'messages');
-      const max = optionalInt(body, 'max_tokens');
-      if (max === undefined) throw bad('max_tokens: Field required', 'max_tokens');
-      return max;
-    }
-    default:
-      return undefined;
-  }
 }
 
 /** Tier of the caller's tenant, or `provider/model` naming one of its providers (the policy decides if direct models are allowed). */
@@ -61,8 +23,8 @@ export function resolveModel(tenant: TenantRuntime, model: string): ModelTarget 
   return { name: model, kind: 'direct', provider: provider.name, providerType: provider.type, model: model.slice(slash + 1), tags: [] };
 }
 
-function servesApi(target: ModelTarget, api: ClientApi): boolean {
-  return target.providerType === 'demo' || target.providerType === api;
+function servesApi(target: ModelTarget, api: ClientApi, route: RouteKind): boolean {
+  return callShape(target.providerType, api, route) !== undefined;
 }
 
 function summarize(route: RouteKind, body: Record<string, unknown>): { messageCount: number; toolNames: string[] } {
@@ -101,13 +63,12 @@ export function createParseStage(deps: { registry: TenantRegistry; maxBodyBytes:
       if (typeof model !== 'string' || model.length === 0) throw bad("'model' is required and must be a string.", 'model');
       const stream = obj['stream'];
       if (stream !== undefined && stream !== null && typeof stream !== 'boolean') throw bad("'stream' must be a boolean.", 'stream');
-      if (ctx.route === 'embeddings' && stream === true) throw bad('Embeddings do not stream.', 'stream');
-      const maxTokens = validateShape(ctx.route, obj);
+      const maxTokens = clientFormat(ctx.route)?.validate(obj);
       const tenant = deps.registry.get(ctx.principal.scope);
       const target = resolveModel(tenant, model);
       if (!target) throw new GatewayError('model_not_found', `The model '${model}' does not exist or you do not have access to it.`, { param: 'model' });
-      if (!servesApi(target, ctx.api)) {
-        throw bad(`The model '${model}' is served by an ${target.providerType} provider; this endpoint speaks the ${ctx.api} API. Use the matching endpoint.`, 'model');
+      if (!servesApi(target, ctx.api, ctx.route)) {
+        throw bad(`The model '${model}' is served by an ${target.providerType} provider, which cannot serve this endpoint (no translation for this pair).`, 'model');
       }
       ctx.request = { body: obj, rawBytes: raw.length, model, stream: stream === true, maxTokens, target, summary: summarize(ctx.route, obj) };
     },

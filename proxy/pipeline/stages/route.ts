@@ -1,11 +1,12 @@
 import type { Stage } from '../stage.js';
 import type { RequestContext } from '../context.js';
-import type { ClientApi, RouteKind } from '../types.js';
+import type { ClientApi, RouteKind } from '../../core/vocabulary.js';
 import type { TierConfig } from '../../config/schema.js';
 import type { TenantScope } from '../../identity/tenant-scope.js';
 import type { ProviderEndpoint } from '../../providers/provider-adapter.js';
-import { adapterFor } from '../../providers/adapter-for.js';
+import { callShape } from '../../translate/call-shape.js';
 import { GatewayError } from '../../errors/gateway-error.js';
+import type { RouteAttempt, RoutePlan } from '../stage-results.js';
 
 /** What route needs from the tenant registry (structurally satisfied by `TenantRuntime`). */
 export interface RouteTenantRuntime {
@@ -17,32 +18,16 @@ export interface RouteRegistry {
   get(scope: TenantScope): RouteTenantRuntime;
 }
 
-/** One upstream attempt: a provider of the caller's tenant (with that tenant's key) and its model. */
-export interface RouteAttempt {
-  /** Tier name, or `provider/model` for a direct model or an inline fallback. */
-  readonly label: string;
-  readonly provider: ProviderEndpoint;
-  readonly model: string;
-}
-
-/** The ordered attempts forward tries: the resolved target first, then the tier's fallbacks. */
-export interface RoutePlan {
-  readonly attempts: readonly RouteAttempt[];
-}
-
-export const ROUTE_STATE_KEY = 'route';
+export type { RouteAttempt, RoutePlan } from '../stage-results.js';
 
 /** The plan route stored for this request; reading it before route ran is a bug. */
 export function getRoutePlan(ctx: RequestContext): RoutePlan {
-  const plan = ctx.stageState.get(ROUTE_STATE_KEY) as RoutePlan | undefined;
-  if (!plan) throw new Error('route plan read before stage route wrote it');
-  return plan;
+  return ctx.plan;
 }
 
-/** A provider can serve an attempt only in the client's own API (cross-API translation is not done here). */
+/** A provider serves an attempt in the client's own API, or through a translator for the pair. */
 function canServe(provider: ProviderEndpoint, api: ClientApi, route: RouteKind): boolean {
-  const adapter = adapterFor(provider.type, route);
-  return adapter.api === api && adapter.supports(route);
+  return callShape(provider.type, api, route) !== undefined;
 }
 
 /**
@@ -79,8 +64,7 @@ export function createRouteStage(deps: { registry: RouteRegistry }): Stage {
           add(`${fallback.provider}/${fallback.model}`, fallback.provider, fallback.model);
         }
       }
-      const plan: RoutePlan = { attempts };
-      ctx.stageState.set(ROUTE_STATE_KEY, plan);
+      ctx.plan = { attempts } satisfies RoutePlan;
     },
   };
 }

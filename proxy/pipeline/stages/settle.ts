@@ -7,28 +7,10 @@ import type { ChargeOutcome, ChargeRequest, SpendLedger } from '../../limits/spe
 import type { TenantConfigSource } from '../../limits/tenant-config-source.js';
 import { costMicroUsd, microToUsd, priceOf, type ModelPrice, type PricingTable } from '../../limits/cost.js';
 import { SettleRetryQueue } from '../../limits/settle-retry.js';
-import { estimateInputTokens } from '../../limits/token-estimate.js';
-import { outputTokenBound } from '../../limits/output-cap.js';
-import { BUDGET_STATE, type BudgetState } from './budget.js';
-import { LIMIT_STATE, type LimitState } from './limit.js';
+import { estimateInputTokens, outputTokenBound } from '../request-size.js';
+import type { BudgetHold as BudgetState, SettleResult as SettleState } from '../stage-results.js';
 
-/** `ctx.stageState` key of the settled cost, for audit's `costUsd`. */
-export const SETTLE_STATE = 'settle';
-
-/**
- * What settle decided, at `ctx.stageState.get('settle')`:
- * - `usage`: real usage priced (`estimated` false, or true when forward only had an estimate);
- * - `reservation`: no usage although the provider produced output (client disconnect mid-stream,
- *   mid-stream error): the full reservation is charged, `estimated` true — never $0;
- * - `released`: nothing reached the client (refused by a stage, upstream error or timeout before
- *   any output): cost 0, the reservation is released.
- * `costUsd` is undefined only when the model has no price (tenants without a budget).
- */
-export interface SettleState {
-  readonly costUsd: number | undefined;
-  readonly estimated: boolean;
-  readonly basis: 'usage' | 'reservation' | 'released';
-}
+export type { SettleResult as SettleState } from '../stage-results.js';
 
 export interface SettleStageDeps {
   readonly ledger: SpendLedger;
@@ -41,7 +23,7 @@ export interface SettleStageDeps {
 
 /** The settled cost of a request (for audit's `costUsd`), once settle ran. */
 export function readSettled(ctx: RequestContext): SettleState | undefined {
-  return ctx.stageState.get(SETTLE_STATE) as SettleState | undefined;
+  return ctx.settled;
 }
 
 export interface SettleStage extends FinalStage {
@@ -86,16 +68,16 @@ export function createSettleStage(deps: SettleStageDeps): SettleStage {
 async function settle(ctx: RequestContext, deps: SettleStageDeps, retries: SettleRetryQueue): Promise<void> {
   const principal = ctx.peekPrincipal();
   // Settling twice would charge a reservation-less request twice.
-  if (!principal || ctx.stageState.has(SETTLE_STATE)) return;
-  const budget = ctx.stageState.get(BUDGET_STATE) as BudgetState | undefined;
-  const limit = ctx.stageState.get(LIMIT_STATE) as LimitState | undefined;
+  if (!principal || ctx.settled !== undefined) return;
+  const budget = ctx.reservation;
+  const limit = ctx.admission;
   budget?.stopRenewal();
   const decision = decide(ctx, deps, budget);
-  ctx.stageState.set(SETTLE_STATE, {
+  ctx.settled = {
     costUsd: decision.costMicroUsd === undefined ? undefined : microToUsd(decision.costMicroUsd),
     estimated: decision.estimated,
     basis: decision.basis,
-  } satisfies SettleState);
+  };
 
   const work: Promise<void>[] = [];
   const scope = principal.scope;

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../../pipeline/types.js';
+import type { TokenUsage } from '../../core/vocabulary.js';
 import { count, isObject } from '../json-fields.js';
 
 /** Running Anthropic usage: `message_start` sets input and cache counts, `message_delta` the cumulative output. */

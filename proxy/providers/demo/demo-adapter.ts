@@ -1,4 +1,4 @@
-import type { RouteKind } from '../../pipeline/types.js';
+import type { RouteKind } from '../../core/vocabulary.js';
 import type { ProviderAdapter } from '../provider-adapter.js';
 import { openAiAdapter } from '../openai/openai-adapter.js';
 import { anthropicAdapter } from '../anthropic/anthropic-adapter.js';

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../../pipeline/types.js';
+import type { TokenUsage } from '../../core/vocabulary.js';
 import type { StreamOptions, StreamSession } from '../provider-adapter.js';
 import type { SseEvent, SseTransform } from '../sse-types.js';
 import { isObject, tryParseJson } from '../json-fields.js';

@@ -1,4 +1,4 @@
-import type { RouteKind, TokenUsage } from '../../pipeline/types.js';
+import type { RouteKind, TokenUsage } from '../../core/vocabulary.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { BuildRequestInput, ProviderAdapter, StreamOptions, StreamSession, UpstreamRequest } from '../provider-adapter.js';
 import type { SseEvent } from '../sse-types.js';

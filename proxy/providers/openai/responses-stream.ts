@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../../pipeline/types.js';
+import type { TokenUsage } from '../../core/vocabulary.js';
 import type { StreamSession } from '../provider-adapter.js';
 import type { SseEvent, SseTransform } from '../sse-types.js';
 import { isObject, sseEventType, tryParseJson } from '../json-fields.js';

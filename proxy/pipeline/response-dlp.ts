@@ -1,12 +1,23 @@
-import type { RequestContext } from '../pipeline/context.js';
-import type { DlpFinding } from '../pipeline/types.js';
-import type { ResponseFilter } from '../providers/response-extensions.js';
+import type { RequestContext } from './context.js';
+import type { DlpFinding } from '../core/vocabulary.js';
 import type { SseTransform } from '../providers/sse-types.js';
 import type { TenantScope } from '../identity/tenant-scope.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { createResponseDlpTransform, redactResponseBody } from './response-filter.js';
-import { ResponseBlocked, ResponseChannels } from './response-channels.js';
-import type { TenantDlp } from './tenant-dlp.js';
+import { createResponseDlpTransform, redactResponseBody } from '../dlp/response-filter.js';
+import { ResponseBlocked, ResponseChannels } from '../dlp/response-channels.js';
+import type { TenantDlp } from '../dlp/tenant-dlp.js';
+
+/**
+ * A tenant-wide filter over what forward sends back (response-side DLP): the glue between the
+ * request context and the dlp library, which itself only sees text, a route and a callback.
+ * Each hook returns undefined / the same body when the tenant does not scan responses.
+ */
+export interface ResponseFilter {
+  streamTransform(ctx: RequestContext): SseTransform | undefined;
+  filterBody(ctx: RequestContext, body: string): string;
+  /** Redacts (or refuses) a plain text of the answer, e.g. a provider's error message. */
+  filterText?(ctx: RequestContext, text: string): string;
+}
 
 /** What response DLP needs from the tenant registry. */
 export interface ResponseDlpTenantSource {

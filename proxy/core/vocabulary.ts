@@ -1,8 +1,16 @@
+/**
+ * The shared vocabulary of a model request (who calls, which API and route, the parsed request,
+ * the decision, findings, usage). Ground floor: it imports only config/, identity/ and errors/,
+ * so every floor above — domain libraries and the pipeline alike — can speak it.
+ */
 import type { Role, ProviderType, DlpAction } from '../config/schema.js';
 import type { TenantScope } from '../identity/tenant-scope.js';
 import type { ClientApi } from '../errors/render.js';
 
 export type { ClientApi };
+
+/** The wire APIs providers speak (a client speaks the first two). */
+export type ProviderApi = ClientApi | 'gemini';
 
 /** Which drop-in endpoint a request hit. */
 export type RouteKind = 'chat' | 'responses' | 'embeddings' | 'messages' | 'models';

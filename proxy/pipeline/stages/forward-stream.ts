@@ -1,17 +1,17 @@
-import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { RequestContext, UpstreamResult } from '../pipeline/context.js';
-import { GatewayError } from '../errors/gateway-error.js';
-import { renderErrorBody } from '../errors/render.js';
-import type { ProviderAdapter } from './provider-adapter.js';
-import type { SseEvent, SseTransform } from './sse-types.js';
-import { SseParser, serializeSseEvent } from './sse.js';
-import { TransformChain } from './transform-chain.js';
-import { mapUpstreamError } from './upstream-pool.js';
+import type { RequestContext, UpstreamResult } from '../context.js';
+import { GatewayError } from '../../errors/gateway-error.js';
+import { streamErrorEvent } from '../../client-apis/client-formats.js';
+import type { CallShape } from '../../translate/call-shape.js';
+import type { SseEvent, SseTransform } from '../../providers/sse-types.js';
+import { SseParser, serializeSseEvent } from '../../providers/sse.js';
+import { TransformChain } from '../../providers/transform-chain.js';
+import { mapUpstreamError } from '../../providers/upstream-pool.js';
 
 export interface RelayInput {
   readonly ctx: RequestContext;
-  readonly adapter: ProviderAdapter;
+  /** The provider adapter, and the translator and client-format adapter when the call is translated. */
+  readonly shape: CallShape;
   readonly body: Readable;
   readonly result: UpstreamResult;
   /** `performance.now()` when the attempt started. */
@@ -30,30 +30,9 @@ export function clientGone(cause?: unknown): GatewayError {
   return new GatewayError('upstream_error', 'The client disconnected before the response completed.', { cause });
 }
 
-function waitForDrain(res: ServerResponse): Promise<void> {
-  if (res.destroyed || res.writableEnded) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
-/**
- * An error event inside a started stream, in the format the client's SDK raises: Anthropic
- * `event: error`; OpenAI chat `data: {"error":{…}}`; Responses an `error` event carrying
- * `code/message/param` at the top (the SDK event type) and under `error` (what SDKs raise on).
- */
-export function streamErrorEvent(ctx: RequestContext, err: GatewayError): string {
-  const body = renderErrorBody(ctx.api, err, ctx.requestId);
-  if (ctx.api === 'anthropic') return `event: error\ndata: ${body}\n\n`;
-  if (ctx.route !== 'responses') return `data: ${body}\n\n`;
-  const error = (JSON.parse(body) as { error: Record<string, unknown> }).error;
-  return `event: error\ndata: ${JSON.stringify({ type: 'error', code: err.code, message: err.message, param: null, error })}\n\n`;
+/** An error event inside a started stream, in the client's format (written in client-apis/ only). */
+export function streamErrorFrame(ctx: RequestContext, err: GatewayError): string {
+  return serializeSseEvent(streamErrorEvent(ctx.route, err, { requestId: ctx.requestId }));
 }
 
 /**
@@ -64,10 +43,15 @@ export function streamErrorEvent(ctx: RequestContext, err: GatewayError): string
  * `ctx.heldTail` for the runner to write after audit.
  */
 export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
-  const { ctx, adapter, result } = input;
-  const res = ctx.res;
-  const session = adapter.openStream(ctx.route, { clientWantsUsage: clientWantsUsage(ctx) });
-  const chain = new TransformChain([session.transform, ...input.extraTransforms]);
+  const { ctx, shape, result } = input;
+  const client = ctx.client;
+  const translator = shape.translator;
+  // The provider's own session reads real usage (and a first-event error) from the provider's
+  // events; on a translated call a client-format session after the translator decides what the
+  // client asked for (usage chunk) and which frames are terminal or errors.
+  const upstream = shape.adapter.openStream(shape.upstreamRoute, { clientWantsUsage: translator ? true : clientWantsUsage(ctx) });
+  const session = translator ? shape.client.openStream(ctx.route, { clientWantsUsage: clientWantsUsage(ctx) }) : upstream;
+  const chain = new TransformChain(translator ? [upstream.transform, translator.stream(), session.transform, ...input.extraTransforms] : [upstream.transform, ...input.extraTransforms]);
   const parser = new SseParser();
   let committed = false;
   let terminal = false;
@@ -77,8 +61,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
   const commit = (): void => {
     const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
     if (input.upstreamRequestId !== undefined) headers['x-upstream-request-id'] = input.upstreamRequestId;
-    res.writeHead(200, { ...headers, ...ctx.responseHeaders });
-    res.flushHeaders();
+    client.open(200, { ...headers, ...ctx.responseHeaders });
     ctx.status = 200;
     committed = true;
   };
@@ -92,14 +75,14 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
         continue;
       }
       if (session.isError(event) && !ctx.error) ctx.error = new GatewayError('upstream_error', `Provider '${result.provider}' reported an error mid-stream.`);
-      if (input.capture) completion += adapter.eventText(ctx.route, event);
+      if (input.capture) completion += shape.client.eventText(ctx.route, event);
       out += serializeSseEvent(event);
     }
-    if (out.length > 0 && !res.write(out)) await waitForDrain(res);
+    await client.write(out);
   };
 
   const settle = (): void => {
-    ctx.usage = session.usage() ?? ctx.usage;
+    ctx.usage = upstream.usage() ?? ctx.usage;
     result.latencyMs = performance.now() - input.startedAt;
     if (input.capture) ctx.capturedContent = { ...ctx.capturedContent, completion };
   };
@@ -109,7 +92,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
       const events = parser.push(chunk);
       if (events.length === 0) continue;
       if (!committed) {
-        if (session.isError(events[0] as SseEvent)) {
+        if (upstream.isError(events[0] as SseEvent)) {
           input.body.destroy();
           return { kind: 'retry', error: new GatewayError('upstream_error', `Provider '${result.provider}' failed before sending any content.`) };
         }
@@ -137,7 +120,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
   if (terminal) {
     ctx.heldTail = tail;
   } else if (ctx.error) {
-    res.end();
+    client.end();
   } else {
     failMidStream(ctx, new GatewayError('upstream_error', `Provider '${result.provider}' ended the stream before it was complete.`));
   }
@@ -146,7 +129,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
 
 function failMidStream(ctx: RequestContext, error: GatewayError): void {
   ctx.error = error;
-  if (!ctx.res.destroyed && !ctx.res.writableEnded) ctx.res.end(streamErrorEvent(ctx, error));
+  ctx.client.end(streamErrorFrame(ctx, error));
 }
 
 function clientWantsUsage(ctx: RequestContext): boolean {

@@ -1,0 +1,50 @@
+import type { ClientApi, RouteKind } from '../core/vocabulary.js';
+import type { SseEvent } from '../providers/sse-types.js';
+import { GatewayError } from '../errors/gateway-error.js';
+
+/**
+ * What the gateway knows about one client API's format, in one place per API (a folder each):
+ * the request shape it validates, the field that caps its output, and the in-stream error
+ * frame its SDK raises. Stages, translators and response DLP ask here instead of switching on
+ * the route themselves. A new client format is a folder and a line in `client-formats.ts`.
+ */
+export interface ClientFormat {
+  readonly route: RouteKind;
+  readonly api: ClientApi;
+  /** Checks the fields the route needs; returns the client's output cap (undefined when unset). Throws 400 naming the field. */
+  validate(body: Readonly<Record<string, unknown>>): number | undefined;
+  /** The body field that caps output for `model` (where the default cap is written), if the API has one. */
+  capField(model: string): string | undefined;
+  /** The error event an SDK of this API raises inside a started stream. */
+  errorEvent(error: StreamError): SseEvent;
+}
+
+/** An error as a stream frame needs it: the catalog's per-API types, and ids. */
+export interface StreamError {
+  readonly code: string;
+  readonly message: string;
+  readonly param: string | null;
+  readonly openaiType: string;
+  readonly anthropicType: string;
+  readonly requestId?: string;
+  /** Responses streams number their events; the error takes the next number. */
+  readonly sequenceNumber?: number;
+}
+
+/** A 400 `invalid_request` naming the field. */
+export function invalid(message: string, param: string | null = null): GatewayError {
+  return new GatewayError('invalid_request', message, { param });
+}
+
+/** A positive integer field, or undefined when absent. */
+export function optionalInt(body: Readonly<Record<string, unknown>>, field: string): number | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw invalid(`'${field}' must be a positive integer.`, field);
+  return v;
+}
+
+/** The OpenAI error object (`{message,type,code,param}`) of a stream error. */
+export function openAiError(error: StreamError): Record<string, unknown> {
+  return { message: error.message, type: error.openaiType, code: error.code, param: error.param };
+}

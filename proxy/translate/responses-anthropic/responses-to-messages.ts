@@ -1,0 +1,119 @@
+import { isObject, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
+import { isHttpUrl, parseDataUrl } from '../data-url.js';
+import { malformed, untranslatable } from '../translation-error.js';
+import { DEFAULT_MAX_TOKENS } from '../chat-anthropic/chat-to-messages.js';
+import { refuseUnmapped } from '../request-fields.js';
+import { anthropicTool, anthropicToolChoice, pushTurn, type AnthropicBlock, type AnthropicTurn } from '../anthropic-request.js';
+
+/**
+ * OpenAI Responses request → Anthropic Messages request (WIRE.md §4, §7): `instructions` and
+ * system/developer items → `system`; message items → turns; `function_call` items →
+ * `tool_use`; `function_call_output` items → `tool_result` in a user turn; flat function tools →
+ * Anthropic tools. Stored state (`previous_response_id`) cannot be served by another provider.
+ */
+
+const IGNORED = new Set(['model', 'input', 'instructions', 'max_output_tokens', 'stream', 'store', 'metadata', 'temperature', 'top_p', 'tools', 'tool_choice', 'parallel_tool_calls', 'user', 'text', 'truncation', 'service_tier', 'include']);
+
+type Block = AnthropicBlock;
+type Turn = AnthropicTurn;
+
+function imageBlock(part: JsonObject, param: string): Block {
+  const url = part['image_url'];
+  if (typeof url !== 'string') throw untranslatable(`${param}.image_url`, 'only image URLs translate (no file ids).');
+  const inline = parseDataUrl(url);
+  if (inline) return { type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.data } };
+  if (isHttpUrl(url)) return { type: 'image', source: { type: 'url', url } };
+  throw untranslatable(`${param}.image_url`, 'Anthropic takes http(s) URLs or base64 data URLs.');
+}
+
+function contentBlocks(content: unknown, param: string): Block[] {
+  if (typeof content === 'string') return content.length > 0 ? [{ type: 'text', text: content }] : [];
+  if (!Array.isArray(content)) throw malformed(param, 'must be a string or an array of content parts.');
+  return content.map((part, i): Block => {
+    const at = `${param}[${i}]`;
+    if (!isObject(part)) throw malformed(at, 'must be an object.');
+    if ((part['type'] === 'input_text' || part['type'] === 'output_text') && typeof part['text'] === 'string') return { type: 'text', text: part['text'] };
+    if (part['type'] === 'input_image') return imageBlock(part, at);
+    throw untranslatable(`${at}.type`, `content part '${String(part['type'])}' has no Anthropic equivalent.`);
+  }).filter((b) => b['type'] !== 'text' || b['text'] !== '');
+}
+
+function textOf(content: unknown, param: string): string {
+  return contentBlocks(content, param).map((b) => {
+    if (b['type'] !== 'text') throw untranslatable(param, 'only text is allowed here.');
+    return String(b['text']);
+  }).join('\n');
+}
+
+function convertItems(input: unknown, system: Block[]): Turn[] {
+  const turns: Turn[] = [];
+  if (typeof input === 'string') {
+    pushTurn(turns, 'user', [{ type: 'text', text: input }]);
+    return turns;
+  }
+  if (!Array.isArray(input)) throw malformed('input', 'must be a string or an array of items.');
+  input.forEach((item, i) => {
+    const param = `input[${i}]`;
+    if (!isObject(item)) throw malformed(param, 'must be an object.');
+    const type = item['type'] ?? 'message';
+    if (type === 'message') {
+      const role = item['role'];
+      if (role === 'system' || role === 'developer') {
+        const said = textOf(item['content'], `${param}.content`);
+        if (said.length > 0) system.push({ type: 'text', text: said });
+      } else if (role === 'user' || role === 'assistant') pushTurn(turns, role, contentBlocks(item['content'], `${param}.content`));
+      else throw untranslatable(`${param}.role`, `role '${String(role)}' has no Anthropic equivalent.`);
+    } else if (type === 'function_call') {
+      const input = typeof item['arguments'] === 'string' && item['arguments'].length > 0 ? tryParseJson(item['arguments']) : {};
+      if (!isObject(input)) throw malformed(`${param}.arguments`, 'must be a JSON object.');
+      pushTurn(turns, 'assistant', [{ type: 'tool_use', id: item['call_id'], name: item['name'], input }]);
+    } else if (type === 'function_call_output') {
+      const output = item['output'];
+      pushTurn(turns, 'user', [{ type: 'tool_result', tool_use_id: item['call_id'], content: typeof output === 'string' ? output : textOf(output, `${param}.output`) }]);
+    } else if (type !== 'reasoning') {
+      throw untranslatable(`${param}.type`, `item '${String(type)}' has no Anthropic equivalent.`);
+    }
+  });
+  return turns;
+}
+
+function tools(value: unknown): Block[] {
+  if (!Array.isArray(value)) throw malformed('tools', 'must be an array.');
+  return value.map((tool, i) => {
+    if (!isObject(tool) || tool['type'] !== 'function') throw untranslatable(`tools[${i}].type`, 'only function tools translate (no built-in tools).');
+    return anthropicTool(tool['name'], tool['description'], tool['parameters']);
+  });
+}
+
+function toolChoice(value: unknown, parallel: unknown): Block | undefined {
+  const named = isObject(value) && value['type'] === 'function' && typeof value['name'] === 'string' ? value['name'] : undefined;
+  if (named === undefined && value !== undefined && value !== null && value !== 'auto' && value !== 'required' && value !== 'none') throw untranslatable('tool_choice', 'use auto, required, none or a named function.');
+  return anthropicToolChoice(typeof value === 'string' ? (value as 'auto' | 'required' | 'none') : undefined, named, parallel);
+}
+
+function refuseUnsupported(body: Readonly<JsonObject>): void {
+  refuseUnmapped(body, IGNORED, 'Anthropic', (field) => (field === 'previous_response_id' ? 'stored conversations live at OpenAI; send the whole input instead.' : undefined));
+  const format = isObject(body['text']) ? body['text']['format'] : undefined;
+  if (isObject(format) && format['type'] !== 'text') throw untranslatable('text.format', 'Anthropic has no JSON mode.');
+  const include = body['include'];
+  if (Array.isArray(include) && include.length > 0) throw untranslatable('include', 'Anthropic has no equivalent.');
+  const temperature = body['temperature'];
+  if (typeof temperature === 'number' && temperature > 1) throw untranslatable('temperature', "Anthropic's range is 0 to 1.");
+}
+
+/** The Anthropic Messages body for `model` from an OpenAI Responses body. */
+export function responsesToMessages(body: Readonly<JsonObject>, model: string, stream: boolean): JsonObject {
+  refuseUnsupported(body);
+  const system: Block[] = [];
+  if (typeof body['instructions'] === 'string' && body['instructions'].length > 0) system.push({ type: 'text', text: body['instructions'] });
+  const turns = convertItems(body['input'], system);
+  const out: JsonObject = { model, messages: turns, max_tokens: body['max_output_tokens'] ?? DEFAULT_MAX_TOKENS };
+  if (system.length > 0) out['system'] = system;
+  if (stream) out['stream'] = true;
+  for (const field of ['temperature', 'top_p'] as const) if (typeof body[field] === 'number') out[field] = body[field];
+  if (typeof body['user'] === 'string') out['metadata'] = { user_id: body['user'] };
+  if (body['tools'] !== undefined && body['tools'] !== null) out['tools'] = tools(body['tools']);
+  const choice = toolChoice(body['tool_choice'], body['parallel_tool_calls']);
+  if (choice) out['tool_choice'] = choice;
+  return out;
+}

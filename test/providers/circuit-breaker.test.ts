@@ -1,0 +1,48 @@
+import t from 'tap';
+import { CircuitBreakers } from '../../proxy/providers/circuit-breaker.js';
+import { startFakeSetup } from './forward-harness.js';
+
+async function post(url: string, body: unknown): Promise<{ status: number; headers: Headers }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer wj_x' }, body: JSON.stringify(body) });
+  await res.arrayBuffer();
+  return { status: res.status, headers: res.headers };
+}
+
+t.test('open after N consecutive failures, one half-open probe, closed on success', async (t) => {
+  let now = 1000;
+  const b = new CircuitBreakers({ failureThreshold: 3, openMs: 500, now: () => now });
+  b.failure('e');
+  b.failure('e');
+  b.success('e');
+  b.failure('e');
+  b.failure('e');
+  t.equal(b.state('e'), 'closed', 'a success resets the count: failures must be consecutive');
+  b.failure('e');
+  t.equal(b.state('e'), 'open');
+  t.match(b.admit('e'), { allowed: false, retryAfterMs: 500 });
+  now += 500;
+  t.equal(b.state('e'), 'half_open');
+  t.same(b.admit('e'), { allowed: true }, 'one probe goes');
+  t.match(b.admit('e'), { allowed: false }, 'a second concurrent probe does not');
+  b.failure('e');
+  t.equal(b.state('e'), 'open', 'a failed probe opens again');
+  now += 500;
+  t.same(b.admit('e'), { allowed: true });
+  b.success('e');
+  t.equal(b.state('e'), 'closed');
+  t.same(b.admit('other'), { allowed: true }, 'per endpoint');
+});
+
+t.test('a dead provider costs one timeout per open period, not one per request', async (t) => {
+  const breakers = new CircuitBreakers({ failureThreshold: 2, openMs: 60_000 });
+  const { fake, backup, url } = await startFakeSetup(t, ['spare'], { timeouts: { firstByteTimeoutMs: 300 }, forward: { breakers } });
+  for (let i = 0; i < 2; i++) fake.enqueue({ delayFirstByteMs: 3000 });
+  for (let i = 0; i < 5; i++) {
+    const started = Date.now();
+    const res = await post(`${url}/v1/chat/completions`, { model: 'fast', messages: [{ role: 'user', content: 'hi' }] });
+    t.equal(res.status, 200, `request ${i + 1} answered by the fallback`);
+    if (i >= 2) t.ok(Date.now() - started < 250, `request ${i + 1} did not wait for the dead provider`);
+  }
+  t.equal(fake.requests.length, 2, 'the dead provider was tried only until its circuit opened');
+  t.equal(backup.requests.length, 5);
+});
