@@ -12,7 +12,7 @@ function monthParam(query: URLSearchParams, ledger: SpendLedger): string {
   return month;
 }
 
-/** Month-to-date spend of the caller's tenant, per user (the ledger is the source). */
+/** Month-to-date spend of the caller's tenant, per user, per assistant and per tier (the ledger is the source). */
 export function usageEndpoints(ledger: SpendLedger): AdminEndpoint[] {
   return [
     {
@@ -20,7 +20,7 @@ export function usageEndpoints(ledger: SpendLedger): AdminEndpoint[] {
       path: '/admin/v1/usage',
       action: 'usage.read',
       resourceType: 'usage',
-      summary: 'Month-to-date spend of the tenant, per user and per assistant (`x-workjet-assistant`).',
+      summary: 'Month-to-date spend of the tenant, per user, per assistant (`x-workjet-assistant`) and per tier (`provider/model` for direct models).',
       queryParams: ['month'],
       answerStatus: 200,
       async handle(call) {
@@ -36,6 +36,7 @@ export function usageEndpoints(ledger: SpendLedger): AdminEndpoint[] {
             open_reservations: spend.openReservations,
             by_user: Object.fromEntries(Object.entries(spend.byUser).map(([user, micro]) => [user, microToUsd(micro)])),
             by_assistant: Object.fromEntries(Object.entries(spend.byAssistant).map(([assistant, micro]) => [assistant, microToUsd(micro)])),
+            by_tier: Object.fromEntries(Object.entries(spend.byTier).map(([tier, micro]) => [tier, microToUsd(micro)])),
           },
         };
       },

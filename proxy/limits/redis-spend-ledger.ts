@@ -72,7 +72,7 @@ export class RedisSpendLedger implements SpendLedger {
     const k = spendKeys(scope, charge.month);
     const cost = Math.max(0, Math.round(charge.costMicroUsd));
     const cap = charge.capMicroUsd ?? 0;
-    const args: (string | number)[] = [charge.id, cost, charge.user ?? '', cap, SETTLED_GRACE_MS, RETENTION_MS, charge.assistant ?? '', ...(charge.alertThresholds ?? [])];
+    const args: (string | number)[] = [charge.id, cost, charge.user ?? '', cap, SETTLED_GRACE_MS, RETENTION_MS, charge.assistant ?? '', charge.tier ?? '', ...(charge.alertThresholds ?? [])];
     const reply = (await this.#scripts.run('wjSpendSettle', [k.month, k.reservations, k.amounts], args)) as (number | string)[];
     const spentMicroUsd = Number(reply[1]);
     const alerts: BudgetAlert[] = reply.slice(2).map((th) => ({ threshold: Number(th), spentUsd: microToUsd(spentMicroUsd), capUsd: microToUsd(cap), month: charge.month }));
@@ -88,6 +88,7 @@ export class RedisSpendLedger implements SpendLedger {
     let reserved = 0;
     const byUser: Record<string, number> = {};
     const byAssistant: Record<string, number> = {};
+    const byTier: Record<string, number> = {};
     for (let i = 0; i + 1 < fields.length; i += 2) {
       const name = fields[i] as string;
       const value = Number(fields[i + 1]);
@@ -95,8 +96,9 @@ export class RedisSpendLedger implements SpendLedger {
       else if (name === 'reserved') reserved = value;
       else if (name.startsWith('u:')) byUser[name.slice(2)] = value;
       else if (name.startsWith('s:')) byAssistant[name.slice(2)] = value;
+      else if (name.startsWith('t:')) byTier[name.slice(2)] = value;
     }
-    return { month: m, spentMicroUsd: spent, reservedMicroUsd: reserved, openReservations: reply[1], byUser, byAssistant };
+    return { month: m, spentMicroUsd: spent, reservedMicroUsd: reserved, openReservations: reply[1], byUser, byAssistant, byTier };
   }
 
   async close(): Promise<void> {

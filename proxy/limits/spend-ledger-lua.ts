@@ -60,7 +60,7 @@ return 1
 
 /**
  * KEYS H Z A. ARGV id, cost, user ('' = none), cap (0 = no alerts), graceMs, retentionMs,
- * assistant ('' = none), thresholds…  Returns {status (1 charged, 2 duplicate), spent, crossed thresholds…}.
+ * assistant ('' = none), tier ('' = none), thresholds…  Returns {status (1 charged, 2 duplicate), spent, crossed thresholds…}.
  */
 export const SETTLE_LUA = `${PURGE}
 local H, Z, A = KEYS[1], KEYS[2], KEYS[3]
@@ -79,12 +79,13 @@ if cost > 0 then
   redis.call('HINCRBY', H, 'spent', cost)
   if ARGV[3] ~= '' then redis.call('HINCRBY', H, 'u:' .. ARGV[3], cost) end
   if ARGV[7] ~= '' then redis.call('HINCRBY', H, 's:' .. ARGV[7], cost) end
+  if ARGV[8] ~= '' then redis.call('HINCRBY', H, 't:' .. ARGV[8], cost) end
 end
 local spent = tonumber(redis.call('HGET', H, 'spent') or '0')
 local out = { 1, spent }
 local cap = tonumber(ARGV[4])
 if cost > 0 and cap > 0 and spent > 0 then
-  for i = 8, #ARGV do
+  for i = 9, #ARGV do
     local th = ARGV[i]
     if spent * 100 >= cap * tonumber(th) and redis.call('HSETNX', H, 'a:' .. th, now) == 1 then
       table.insert(out, th)

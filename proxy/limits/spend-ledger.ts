@@ -38,6 +38,8 @@ export interface ChargeRequest {
   readonly user?: string;
   /** The automation acting for the user (`x-workjet-assistant`), for spend per assistant. */
   readonly assistant?: string;
+  /** The tier the request asked for (the client's `model`; `provider/model` for a direct model), for spend per tier. */
+  readonly tier?: string;
   /** With thresholds (percent): raise each one the month's spend reaches, once per month. */
   readonly capMicroUsd?: number;
   readonly alertThresholds?: readonly number[];
@@ -66,6 +68,8 @@ export interface MonthSpend {
   readonly byUser: Readonly<Record<string, number>>;
   /** Spend of requests sent with `x-workjet-assistant`, per assistant name. */
   readonly byAssistant: Readonly<Record<string, number>>;
+  /** Spend per tier the requests asked for (`provider/model` for direct models). */
+  readonly byTier: Readonly<Record<string, number>>;
 }
 
 export interface SpendLedger {

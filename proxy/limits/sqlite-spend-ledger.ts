@@ -30,6 +30,9 @@ CREATE TABLE IF NOT EXISTS spend_user (
 CREATE TABLE IF NOT EXISTS spend_assistant (
   tenant TEXT NOT NULL, month TEXT NOT NULL, assistant TEXT NOT NULL, spent INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (tenant, month, assistant)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS spend_tier (
+  tenant TEXT NOT NULL, month TEXT NOT NULL, tier TEXT NOT NULL, spent INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (tenant, month, tier)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS spend_reservation (
   id TEXT PRIMARY KEY, tenant TEXT NOT NULL, month TEXT NOT NULL,
   amount INTEGER NOT NULL, expires_at INTEGER NOT NULL, settled INTEGER NOT NULL DEFAULT 0);
@@ -83,6 +86,9 @@ export class SqliteSpendLedger implements SpendLedger {
       addAssistant: db.prepare<[{ tenant: string; month: string; assistant: string; spent: number }]>(
         'INSERT INTO spend_assistant (tenant, month, assistant, spent) VALUES (@tenant, @month, @assistant, @spent) ON CONFLICT (tenant, month, assistant) DO UPDATE SET spent = spent + excluded.spent',
       ),
+      addTier: db.prepare<[{ tenant: string; month: string; tier: string; spent: number }]>(
+        'INSERT INTO spend_tier (tenant, month, tier, spent) VALUES (@tenant, @month, @tier, @spent) ON CONFLICT (tenant, month, tier) DO UPDATE SET spent = spent + excluded.spent',
+      ),
       insertReservation: db.prepare<[string, string, string, number, number, number]>(
         'INSERT INTO spend_reservation (id, tenant, month, amount, expires_at, settled) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -92,6 +98,7 @@ export class SqliteSpendLedger implements SpendLedger {
       raiseAlert: db.prepare<[string, string, number, number]>('INSERT OR IGNORE INTO spend_alert (tenant, month, threshold, raised_at) VALUES (?, ?, ?, ?)'),
       users: db.prepare<[string, string], { user: string; spent: number }>('SELECT user, spent FROM spend_user WHERE tenant = ? AND month = ?'),
       assistants: db.prepare<[string, string], { assistant: string; spent: number }>('SELECT assistant, spent FROM spend_assistant WHERE tenant = ? AND month = ?'),
+      tiers: db.prepare<[string, string], { tier: string; spent: number }>('SELECT tier, spent FROM spend_tier WHERE tenant = ? AND month = ?'),
       open: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM spend_reservation WHERE tenant = ? AND month = ? AND settled = 0'),
     };
   }
@@ -144,6 +151,7 @@ export class SqliteSpendLedger implements SpendLedger {
         this.#stmt.addMonth.run({ tenant, month: charge.month, spent: cost, reserved: 0 });
         if (charge.user !== undefined && cost > 0) this.#stmt.addUser.run({ tenant, month: charge.month, user: charge.user, spent: cost });
         if (charge.assistant !== undefined && cost > 0) this.#stmt.addAssistant.run({ tenant, month: charge.month, assistant: charge.assistant, spent: cost });
+        if (charge.tier !== undefined && cost > 0) this.#stmt.addTier.run({ tenant, month: charge.month, tier: charge.tier, spent: cost });
         const spent = this.#stmt.month.get(tenant, charge.month)?.spent ?? 0;
         const alerts = [];
         if (cost > 0 && charge.capMicroUsd !== undefined && charge.alertThresholds) {
@@ -170,7 +178,9 @@ export class SqliteSpendLedger implements SpendLedger {
         for (const u of this.#stmt.users.all(tenant, m)) byUser[u.user] = u.spent;
         const byAssistant: Record<string, number> = {};
         for (const a of this.#stmt.assistants.all(tenant, m)) byAssistant[a.assistant] = a.spent;
-        return { month: m, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved, openReservations: this.#stmt.open.get(tenant, m)?.n ?? 0, byUser, byAssistant };
+        const byTier: Record<string, number> = {};
+        for (const t of this.#stmt.tiers.all(tenant, m)) byTier[t.tier] = t.spent;
+        return { month: m, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved, openReservations: this.#stmt.open.get(tenant, m)?.n ?? 0, byUser, byAssistant, byTier };
       })
       .immediate();
   }

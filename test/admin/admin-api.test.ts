@@ -91,9 +91,26 @@ t.test('admin API: policy-authorized, tenant-scoped, audited', async (t) => {
     const globex = await call('/admin/v1/usage', keys.globexAdmin);
     t.same(globex.body['by_user'], {}, 'globex spent nothing');
     t.equal(globex.body['spent_usd'], 0);
+    t.same(globex.body['by_tier'], {}, 'globex spent nothing on any tier');
     const badMonth = await call('/admin/v1/usage?month=2026-13', keys.acmeAdmin);
     t.equal(badMonth.status, 400);
     t.match(badMonth.body, { error: { code: 'invalid_request', param: 'month' } });
+  });
+
+  t.test('usage is per tier: the tier each request asked for', async (t) => {
+    const openai = new OpenAI({ baseURL: gw.baseURL, apiKey: keys.acmeMember, maxRetries: 0 });
+    const before = (await call('/admin/v1/usage', keys.acmeAdmin)).body['by_tier'] as Record<string, number>;
+    await openai.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] });
+    await openai.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'hi' }] });
+    const acme = await call('/admin/v1/usage', keys.acmeAdmin);
+    t.equal(acme.status, 200);
+    const byTier = acme.body['by_tier'] as Record<string, number>;
+    t.ok(byTier['fast']! > (before['fast'] ?? 0), 'the fast tier spent more');
+    t.ok(byTier['claude']! > (before['claude'] ?? 0), 'the claude tier spent more');
+    t.notOk('gpt-acme' in byTier || 'claude-acme' in byTier, 'keyed by the tier asked for, not the provider model');
+    const sum = Object.values(byTier).reduce((a, b) => a + b, 0);
+    t.ok(Math.abs(sum - (acme.body['spent_usd'] as number)) < 1e-6, 'the tiers add up to the month spend');
+    t.same((await call('/admin/v1/usage', keys.globexAdmin)).body['by_tier'], {}, 'within the tenant');
   });
 
   t.test('GET /admin/v1/routing never returns a provider key', async (t) => {

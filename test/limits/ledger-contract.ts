@@ -128,6 +128,29 @@ export function spendLedgerContract(backend: Backend): void {
     t.same((await ledger.read(freshScope())).byAssistant, {}, 'per tenant');
   });
 
+  t.test(`${backend.name}: spend per tier asked for (provider/model for a direct model), with thresholds still counted`, async (t) => {
+    const ledger = await backend.ledger({});
+    const scope = freshScope();
+    const month = ledger.currentMonth();
+    const r = await ledger.reserve(scope, { amountMicroUsd: 500_000, capMicroUsd: 1_000_000, ttlMs: TTL });
+    if (!r.ok) return t.fail('reserve');
+    const first = await ledger.settle(scope, { id: r.reservation.id, month, costMicroUsd: 600_000, user: 'alice', assistant: 'nightly-digest', tier: 'fast', capMicroUsd: 1_000_000, alertThresholds: [50] });
+    t.same(first.alerts.map((a) => a.threshold), [50], 'the tier argument does not shift the thresholds');
+    const again = await ledger.settle(scope, { id: r.reservation.id, month, costMicroUsd: 600_000, user: 'alice', tier: 'fast' });
+    t.same(again.alerts, [], 'a duplicate settle');
+    await ledger.settle(scope, { id: randomBytes(8).toString('hex'), month, costMicroUsd: 1_000, user: 'alice', tier: 'fast' });
+    await ledger.settle(scope, { id: randomBytes(8).toString('hex'), month, costMicroUsd: 2_000, user: 'bob', tier: 'openai/gpt-4o-mini' });
+    await ledger.settle(scope, { id: randomBytes(8).toString('hex'), month, costMicroUsd: 3_000, user: 'bob' });
+    await ledger.settle(scope, { id: randomBytes(8).toString('hex'), month, costMicroUsd: 0, user: 'bob', tier: 'smart' });
+    const read = await ledger.read(scope);
+    t.same(read.byTier, { fast: 601_000, 'openai/gpt-4o-mini': 2_000 }, 'duplicates and zero-cost settles are not counted');
+    t.same(read.byAssistant, { 'nightly-digest': 600_000 });
+    t.same(read.byUser, { alice: 601_000, bob: 5_000 });
+    t.equal(read.spentMicroUsd, 606_000);
+    t.same((await ledger.read(freshScope())).byTier, {}, 'per tenant');
+    t.same((await ledger.read(scope, '2000-01')).byTier, {}, 'per month');
+  });
+
   t.test(`${backend.name}: alerts fire once per threshold per month, even under concurrency`, async (t) => {
     const ledgers = [await backend.ledger({ instance: 0 }), await backend.ledger({ instance: 1 })];
     const scope = freshScope();

@@ -81,6 +81,8 @@ async function settle(ctx: RequestContext, deps: SettleStageDeps, retries: Settl
 
   const work: Promise<void>[] = [];
   const scope = principal.scope;
+  // The tier the client asked for (its `model`), or `provider/model` for a direct model: spend per tier.
+  const tier = ctx.peekRequest()?.target.name;
   const charge: ChargeRequest | undefined = budget
     ? {
         id: budget.reservation.id,
@@ -88,11 +90,12 @@ async function settle(ctx: RequestContext, deps: SettleStageDeps, retries: Settl
         costMicroUsd: decision.costMicroUsd ?? budget.reservation.amountMicroUsd,
         user: principal.user,
         ...(ctx.assistant === undefined ? {} : { assistant: ctx.assistant }),
+        ...(tier === undefined ? {} : { tier }),
         capMicroUsd: budget.capMicroUsd,
         alertThresholds: budget.alertThresholds,
       }
     : decision.costMicroUsd !== undefined && decision.costMicroUsd > 0
-      ? { id: randomBytes(12).toString('base64url'), month: deps.ledger.currentMonth(), costMicroUsd: decision.costMicroUsd, user: principal.user, ...(ctx.assistant === undefined ? {} : { assistant: ctx.assistant }) }
+      ? { id: randomBytes(12).toString('base64url'), month: deps.ledger.currentMonth(), costMicroUsd: decision.costMicroUsd, user: principal.user, ...(ctx.assistant === undefined ? {} : { assistant: ctx.assistant }), ...(tier === undefined ? {} : { tier }) }
       : undefined;
   if (charge) {
     const onSettled = (outcome: ChargeOutcome): void => {
