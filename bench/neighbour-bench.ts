@@ -29,7 +29,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 }
 
-async function runVariant(dlpWorkers: number): Promise<{ alone: number[]; underAttack: number[]; hostileDone: number }> {
+async function runVariant(dlpWorkers: number): Promise<{ alone: number[]; underAttack: number[]; hostileDone: number; refusedB: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'wj-neighbour-'));
   const keyA = generateApiKey();
   const keyB = generateApiKey();
@@ -62,21 +62,27 @@ async function runVariant(dlpWorkers: number): Promise<{ alone: number[]; underA
   };
   const small = JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'What is the capital of France? Reply in one word.' }] });
   const hostile = JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: soup(HOSTILE_BYTES) }] });
+  let refusedB = 0;
   const measureB = async (ms: number): Promise<number[]> => {
     const out: number[] = [];
     const until = performance.now() + ms;
     while (performance.now() < until) {
       const started = performance.now();
       const status = await post(keyB, small);
-      if (status !== 200) throw new Error(`tenant B got ${status}`);
-      out.push(performance.now() - started);
+      // 503 `overloaded` is the overload shedder protecting the process (e.g. with every scan
+      // on the event loop): count it as a refusal of B, not as a latency sample.
+      if (status === 503) refusedB++;
+      else if (status !== 200) throw new Error(`tenant B got ${status}`);
+      else out.push(performance.now() - started);
     }
     return out;
   };
+  let attacking = false;
+  let attackers: Promise<void>[] = [];
   try {
     await measureB(1000); // warm-up
     const alone = await measureB(PHASE_MS);
-    let attacking = true;
+    attacking = true;
     let hostileDone = 0;
     const attacker = async (): Promise<void> => {
       while (attacking) {
@@ -84,13 +90,18 @@ async function runVariant(dlpWorkers: number): Promise<{ alone: number[]; underA
         hostileDone++;
       }
     };
-    const attackers = [attacker(), attacker()];
+    attackers = [attacker(), attacker()];
     await new Promise((r) => setTimeout(r, 300)); // let the first hostile bodies arrive
+    refusedB = 0;
     const underAttack = await measureB(PHASE_MS);
     attacking = false;
     await Promise.all(attackers);
-    return { alone, underAttack, hostileDone };
+    return { alone, underAttack, hostileDone, refusedB };
   } finally {
+    // When tenant B's phase failed, stop the attackers before closing their client, so the
+    // failure that matters is the one reported (not the attackers' "client is closed").
+    attacking = false;
+    await Promise.allSettled(attackers);
     await agent.close();
     await gateway.close();
     rmSync(dir, { recursive: true, force: true });
@@ -112,6 +123,6 @@ for (const workers of variants) {
   console.log(`dlpWorkers=${workers}${workers === 0 ? ' (every scan on the event loop)' : ''}`);
   console.log('  ' + line('tenant B alone', result.alone));
   console.log('  ' + line('tenant B while A sends 2 MiB soups', result.underAttack));
-  console.log(`  p99 ratio ${ratio.toFixed(2)}× (target ≤ 2×); tenant A's hostile requests completed: ${result.hostileDone}`);
+  console.log(`  p99 ratio ${ratio.toFixed(2)}× (target ≤ 2×); tenant A's hostile requests completed: ${result.hostileDone}; tenant B's requests refused 503 during the attack: ${result.refusedB}`);
 }
 process.exit(0);
