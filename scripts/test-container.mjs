@@ -4,9 +4,9 @@
 // an operator relies on: the HEALTHCHECK passes, /readyz with PostgreSQL as the store, the official
 // OpenAI SDK gets answers (plain and streamed), a key made over the admin API works and still works
 // after the gateway container is replaced (it lives in PostgreSQL, as a hash only, read through a
-// role row-level security applies to), the process runs as non-root on a read-only root filesystem with data/ on a volume, SIGTERM
-// drains and flushes the audit spool with no record lost, the CLIs run from compiled JS, and the
-// default command listens on all interfaces. Prints the image size and the build time.
+// role row-level security applies to), the process runs as non-root on a read-only root filesystem
+// with data/ on a volume, SIGTERM drains and flushes the audit spool with no record lost, the CLIs
+// run from compiled JS, and the default command listens on all interfaces. Prints the image size and the build time.
 // Results go to .tap/container-results/container.tap (counted by scripts/tap-summary.mjs).
 // No podman (and no ../shared/container/prepare.sh to install it): prints why and exits 0, skipped.
 //   node scripts/test-container.mjs [--keep-image]
