@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `npm run test:container`: builds the real Dockerfile (unchanged) with podman, runs the image next
-// to a Redis container the way deploy/docker-compose.yml wires them, and checks what an operator
-// relies on: the HEALTHCHECK passes, the official OpenAI SDK gets answers (plain and streamed),
-// the process runs as non-root on a read-only root filesystem with data/ on a volume, SIGTERM
-// drains and flushes the audit spool with no record lost, the CLIs run from compiled JS, and the
-// default command listens on all interfaces. Prints the image size and the build time.
+// to Redis and PostgreSQL containers the way deploy/docker-compose.yml wires them, and checks what
+// an operator relies on: the HEALTHCHECK passes, /readyz with PostgreSQL as the store, the official
+// OpenAI SDK gets answers (plain and streamed), a key made over the admin API works and still works
+// after the gateway container is replaced (it lives in PostgreSQL, as a hash only, read through a
+// role row-level security applies to), the process runs as non-root on a read-only root filesystem
+// with data/ on a volume, SIGTERM drains and flushes the audit spool with no record lost, the CLIs
+// run from compiled JS, and the default command listens on all interfaces. Prints the image size and the build time.
 // Results go to .tap/container-results/container.tap (counted by scripts/tap-summary.mjs).
 // No podman (and no ../shared/container/prepare.sh to install it): prints why and exits 0, skipped.
 //   node scripts/test-container.mjs [--keep-image]
@@ -15,13 +17,19 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { apiKeyRow, composePostgres, dumpRows, gatewayRole, startPostgres } from './container-postgres.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, '.tap/container-results');
 const IMAGE = 'localhost/workjet-gateway:test';
 const DEMO_KEY = 'wj_JNVnyWMCuduCxfgnucVPxzPSgKLzTTUAu6bBwBownar';
 const demoHash = createHash('sha256').update(DEMO_KEY).digest('hex');
-const BASE_IMAGES = ['docker.io/library/node:22-bookworm', 'docker.io/library/node:22-bookworm-slim', 'docker.io/openpolicyagent/opa:1.22.3-static', 'docker.io/library/redis:7-bookworm'];
+const POSTGRES = composePostgres(root);
+const BASE_IMAGES = ['docker.io/library/node:22-bookworm', 'docker.io/library/node:22-bookworm-slim', 'docker.io/openpolicyagent/opa:1.22.3-static', 'docker.io/library/redis:7-bookworm', POSTGRES.image];
+// What compose takes from .env: POSTGRES_PASSWORD (inside DATABASE_URL) and WORKJET_MASTER_KEY.
+const PG_PASSWORD = `pw-${process.pid}`;
+const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+const CANARY_PROVIDER_KEY = `sk-container-canary-${process.pid}-do-not-store-in-clear`;
 const prepareScript = [join(root, '../shared/container/prepare.sh'), '/work/shared/container/prepare.sh'].find((p) => existsSync(p));
 const log = (line) => process.stdout.write(`[container] ${line}\n`);
 
@@ -118,12 +126,17 @@ try {
   check(inspect.Config?.User === 'node', 'the image runs as the non-root user node', `User=${inspect.Config?.User}`);
   check(Boolean((inspect.Healthcheck ?? inspect.Config?.Healthcheck)?.Test?.length), 'the image keeps its HEALTHCHECK');
 
-  // --- 2. Redis and the gateway, as docker-compose.yml wires them (host network here) -----------
+  // --- 2. Redis, PostgreSQL and the gateway, as docker-compose.yml wires them (host network here)
   const redisPort = await freePort();
   const gwPort = await freePort();
   const redisName = `wj-ct-redis-${process.pid}`;
   containers.push(redisName);
   podman(['run', '-d', '--network', 'host', '--name', redisName, 'docker.io/library/redis:7-bookworm', 'redis-server', '--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  const pgName = `wj-ct-postgres-${process.pid}`;
+  containers.push(pgName);
+  // compose's `depends_on: postgres: service_healthy`: the gateway starts once the database answers.
+  const database = await startPostgres({ podman, name: pgName, image: POSTGRES.image, user: POSTGRES.user, database: POSTGRES.database, password: PG_PASSWORD, port: await freePort() });
+  log(`PostgreSQL (${POSTGRES.image}) accepted connections after ${database.readyMs} ms`);
   const dataDir = join(work, 'data');
   mkdirSync(dataDir);
   chmodSync(dataDir, 0o777); // the container's node user (uid 1000) writes the spool and audit here
@@ -135,6 +148,7 @@ try {
     [
       `server: { host: 0.0.0.0, port: ${gwPort} }`,
       `redis: { url: "redis://127.0.0.1:${redisPort}", failMode: closed }`,
+      'store: { kind: postgres, url: "${DATABASE_URL}" }',
       'policy: { bundle: policies/build/bundle.tar.gz }',
       'audit: { sink: file, dir: ./data, durability: spool }',
       'pricing: { demo-fast: { input: 0.1, output: 0.4 } }',
@@ -149,22 +163,26 @@ try {
     ].join('\n') + '\n',
   );
   chmodSync(join(confDir, 'gateway.yaml'), 0o644);
+  // The gateway container (run again, on the same volumes, after the SIGTERM check below).
+  const startGateway = async (name) => {
+    containers.push(name);
+    podman(['run', '-d', '--network', 'host', '--name', name, '--read-only', '--env', `WORKJET_HEALTH_URL=http://127.0.0.1:${gwPort}/healthz`, '--env', `DATABASE_URL=${database.url}`, '--env', `WORKJET_MASTER_KEY=${MASTER_KEY}`, '--volume', `${dataDir}:/app/data`, '--volume', `${confDir}:/etc/workjet:ro`, IMAGE, '--config', '/etc/workjet/gateway.yaml']);
+    const started = Date.now();
+    let healthy = false;
+    while (!healthy && Date.now() - started < 60_000) {
+      healthy = podman(['healthcheck', 'run', name], { check: false }).status === 0;
+      if (!healthy) await sleep(500);
+    }
+    if (!healthy) process.stdout.write(podman(['logs', name], { check: false }).stdout.slice(-3000) + '\n');
+    return { healthy, ms: Date.now() - started };
+  };
+  const readyz = () => fetch(`http://127.0.0.1:${gwPort}/readyz`).then(async (r) => ({ status: r.status, body: await r.json() }), () => ({ status: 0, body: {} }));
   const gwName = `wj-ct-gateway-${process.pid}`;
-  containers.push(gwName);
-  podman(['run', '-d', '--network', 'host', '--name', gwName, '--read-only', '--env', `WORKJET_HEALTH_URL=http://127.0.0.1:${gwPort}/healthz`, '--volume', `${dataDir}:/app/data`, '--volume', `${confDir}:/etc/workjet:ro`, IMAGE, '--config', '/etc/workjet/gateway.yaml']);
-
-  let healthy = false;
-  const healthStarted = Date.now();
-  while (!healthy && Date.now() - healthStarted < 60_000) {
-    healthy = podman(['healthcheck', 'run', gwName], { check: false }).status === 0;
-    if (!healthy) await sleep(500);
-  }
-  if (!check(healthy, 'the HEALTHCHECK passes', `${Date.now() - healthStarted} ms after start`)) {
-    process.stdout.write(podman(['logs', gwName], { check: false }).stdout.slice(-3000) + '\n');
-    throw new Error('not healthy');
-  }
-  const ready = await fetch(`http://127.0.0.1:${gwPort}/readyz`).then((r) => r.status, () => 0);
-  check(ready === 200, '/readyz answers 200 (policy loaded, Redis reachable)');
+  const first = await startGateway(gwName);
+  if (!check(first.healthy, 'the HEALTHCHECK passes', `${first.ms} ms after start`)) throw new Error('not healthy');
+  const ready = await readyz();
+  check(ready.status === 200 && ready.body.checks?.store === true, '/readyz answers 200 with PostgreSQL as the store (policy loaded, Redis and PostgreSQL reachable)', JSON.stringify(ready.body.checks));
+  check(!existsSync(join(dataDir, 'workjet.db')), 'no embedded SQLite store on the data volume (tenant data goes to PostgreSQL)');
   const uid = podman(['exec', gwName, 'id', '-u']).stdout.trim();
   check(uid !== '0' && uid !== '', 'the gateway process is not root', `uid ${uid}`);
   const rootWrite = podman(['exec', gwName, 'sh', '-c', 'touch /app/should-fail'], { check: false });
@@ -182,6 +200,23 @@ try {
   let streamed = '';
   for await (const chunk of stream.data) streamed += chunk.choices[0]?.delta?.content ?? '';
   check(streamed.length > 0, 'the OpenAI SDK streams a completion', `${streamed.length} chars`);
+
+  // --- 3b. tenant data written through the admin API goes live ----------------------------------
+  const admin = (method, path, body) =>
+    fetch(`http://127.0.0.1:${gwPort}/admin/v1${path}`, { method, headers: { authorization: `Bearer ${DEMO_KEY}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json().catch(() => ({})) }));
+  const created = await admin('POST', '/keys', { user: 'newcomer', name: 'container-test' });
+  const newKey = created.body.key ?? '';
+  check(created.status === 201 && newKey.startsWith('wj_'), 'the demo owner creates an API key through the admin API', `${created.status}`);
+  const viaNewKey = (label) =>
+    new OpenAI({ apiKey: newKey, baseURL: `http://127.0.0.1:${gwPort}/v1`, maxRetries: 0 }).chat.completions
+      .create({ model: 'fast', messages: [{ role: 'user', content: label }] })
+      .then((r) => r.choices[0]?.message.content ?? '', (err) => `error: ${err?.status ?? err}`);
+  const firstAnswer = await viaNewKey('Hello with the new key');
+  check(firstAnswer.length > 0 && !firstAnswer.startsWith('error:'), 'the OpenAI SDK gets an answer with the API-created key (tenant data in PostgreSQL is live)', firstAnswer.slice(0, 60));
+  // WORKJET_MASTER_KEY reaches the gateway: a provider key set over the API is accepted (sealed).
+  const provider = await admin('PUT', '/routing/providers/vault', { type: 'demo', apiKey: CANARY_PROVIDER_KEY });
+  const routing = await admin('GET', '/routing');
+  check(provider.status === 200 && routing.body.providers?.vault?.apiKeySet === true, 'a provider key set over the admin API is stored (WORKJET_MASTER_KEY passed)', `${provider.status} ${JSON.stringify(provider.body).slice(0, 120)}`);
 
   // --- 4. SIGTERM while requests are in flight: drain, flush the spool, lose no record ---------
   // 30 streams whose answers have started (headers in) when SIGTERM arrives; their bodies are read after it.
@@ -224,6 +259,22 @@ try {
   }
   const lost = ids.filter((id) => !recorded.has(id));
   check(answered.length > 0 && lost.length === 0, 'every answered request has its audit record on the volume after SIGTERM (spool flushed)', `${ids.length} answered, ${auditFiles.length} records, ${lost.length} lost`);
+
+  // --- 4b. a new gateway container on the same volumes: the API-made key lived in PostgreSQL ----
+  podman(['rm', '-f', '-t', '0', gwName], { check: false });
+  const second = await startGateway(`${gwName}-2`);
+  const againAnswer = second.healthy ? await viaNewKey('Hello again after the restart') : 'error: not healthy';
+  check(againAnswer.length > 0 && !againAnswer.startsWith('error:'), 'the API-created key still works after the gateway container is replaced (it lives in PostgreSQL)', againAnswer.slice(0, 60));
+  const row = await apiKeyRow(database.url, created.body.id);
+  const rows = await dumpRows(database.url);
+  const clear = rows.filter((line) => line.includes(newKey) || line.includes(CANARY_PROVIDER_KEY));
+  check(row?.sha256 === createHash('sha256').update(newKey).digest('hex') && clear.length === 0, 'PostgreSQL holds the key as a SHA-256 hash only: no table row holds the clear wj_ key or the clear provider key', `${rows.length} rows, ${clear.length} in clear`);
+  const role = await gatewayRole(database.url, 'demo');
+  check(
+    role.exists && !role.super && !role.bypass && !role.login && role.owned === 0 && role.rls && role.roleSees === 0 && role.roleSeesScoped >= 2 && role.ownerSees >= role.roleSeesScoped,
+    'the gateway works as the derived role workjet_app: not the owner, no BYPASSRLS, row-level security in force (no rows unscoped, the tenant\'s rows scoped)',
+    `owner sees ${role.ownerSees} keys, workjet_app ${role.roleSees} unscoped, ${role.roleSeesScoped} as demo`,
+  );
 
   // --- 5. the CLIs from compiled JavaScript (the image has no tsx) -----------------------------
   const cfg = podman(['run', '--rm', '--read-only', '--network', 'none', '--entrypoint', 'npm', IMAGE, 'run', '--silent', 'config:check', '--', '--config', 'config/gateway.yaml'], { check: false });

@@ -13,6 +13,7 @@ import { hashApiKey, looksLikeApiKey } from '../../proxy/identity/api-keys.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 const EXAMPLE_ENV = {
+  DATABASE_URL: 'postgres://workjet:pw@127.0.0.1:5432/workjet',
   REDIS_URL: 'redis://127.0.0.1:6379',
   AUDIT_BUCKET: 'audit-logs',
   S3_ENDPOINT: 'https://account.r2.cloudflarestorage.com',
@@ -61,6 +62,7 @@ t.test('the examples validate with their variables set, and name each missing on
   t.equal(config.audit.sink, 's3');
   t.equal(config.audit.s3?.bucket, 'audit-logs');
   t.equal(config.redis?.url, 'redis://127.0.0.1:6379');
+  t.same(config.store, { kind: 'postgres', url: 'postgres://workjet:pw@127.0.0.1:5432/workjet', appRole: 'workjet_app', poolSize: 10 });
   t.equal(config.tenants[0]?.providers.openai?.apiKey, 'sk-acme');
 
   let missing: string[] = [];

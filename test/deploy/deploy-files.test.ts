@@ -26,8 +26,18 @@ function variablesOf(text: string): string[] {
   return [...names].sort();
 }
 
+interface ComposeService {
+  image?: string;
+  environment?: Record<string, string>;
+  volumes?: string[];
+  build?: string;
+  read_only?: boolean;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+
 t.test('docker-compose passes every variable the config it mounts needs, and that config validates', async (t) => {
-  const compose = parse(read('deploy/docker-compose.yml')) as { services: Record<string, { environment?: Record<string, string>; volumes?: string[]; build?: string; read_only?: boolean }> };
+  const compose = parse(read('deploy/docker-compose.yml')) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
   const gateway = compose.services['gateway'];
   t.ok(gateway, 'a gateway service');
   const mounted = gateway?.volumes?.find((v) => v.endsWith(':/etc/workjet/gateway.yaml:ro'));
@@ -39,12 +49,37 @@ t.test('docker-compose passes every variable the config it mounts needs, and tha
   const passed = Object.keys(gateway?.environment ?? {});
   t.same(needed.filter((name) => !passed.includes(name)), [], 'compose passes every one of them');
   const env: Record<string, string> = Object.fromEntries(needed.map((name) => [name, name === 'WORKJET_JWT_SECRET' ? 'x'.repeat(40) : name === 'REDIS_URL' ? 'redis://redis:6379' : name === 'S3_ENDPOINT' ? 'https://example.r2.cloudflarestorage.com' : `value-of-${name}`]));
+  env['DATABASE_URL'] = gateway?.environment?.['DATABASE_URL'] ?? '';
   const config = parseConfigText(text, env, configPath);
+  t.same(config.store, { kind: 'postgres', url: env['DATABASE_URL'], appRole: 'workjet_app', poolSize: 10 }, 'tenant data in PostgreSQL at DATABASE_URL');
   t.equal(config.server.host, '0.0.0.0', 'the mounted config listens on all interfaces');
   t.ok(compose.services['redis'], 'Redis beside it');
   t.equal(gateway?.environment?.['REDIS_URL'], 'redis://redis:6379', 'pointed at the redis service');
   t.equal(gateway?.read_only, true, 'read-only root filesystem, data on a volume');
   t.ok(gateway?.volumes?.some((v) => v.endsWith(':/app/data')), 'the spool is on a named volume');
+});
+
+t.test('docker-compose runs PostgreSQL for tenant data: the gateway waits for it, reaches it as the database owner, and gets the master key', async (t) => {
+  const compose = parse(read('deploy/docker-compose.yml')) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+  const gateway = compose.services['gateway'];
+  const postgres = compose.services['postgres'];
+  t.equal(postgres?.image, 'postgres:15-bookworm');
+  const pgEnv = postgres?.environment ?? {};
+  t.match(pgEnv['POSTGRES_PASSWORD'], /^\$\{POSTGRES_PASSWORD:\?.*\}$/, 'compose refuses to start without POSTGRES_PASSWORD');
+  const dataVolume = postgres?.volumes?.find((v) => v.endsWith(':/var/lib/postgresql/data'));
+  t.ok(Object.keys(compose.volumes ?? {}).includes(dataVolume?.split(':')[0] ?? ''), 'the database lives on a named volume');
+  t.match(postgres?.healthcheck?.test.join(' '), /pg_isready/, 'a health check');
+  t.equal(gateway?.depends_on?.['postgres']?.condition, 'service_healthy', 'the gateway starts once PostgreSQL is healthy');
+
+  // DATABASE_URL as compose passes it, with POSTGRES_PASSWORD substituted: the role and database
+  // the postgres service creates, on the service's host name.
+  const url = new URL((gateway?.environment?.['DATABASE_URL'] ?? '').replace(/\$\{POSTGRES_PASSWORD:\?[^}]*\}/, 'pw'));
+  t.equal(url.protocol, 'postgres:');
+  t.equal(url.hostname, 'postgres');
+  t.equal(decodeURIComponent(url.username), pgEnv['POSTGRES_USER']);
+  t.equal(url.password, 'pw', 'the password is POSTGRES_PASSWORD');
+  t.equal(url.pathname, `/${pgEnv['POSTGRES_DB']}`);
+  t.match(gateway?.environment?.['WORKJET_MASTER_KEY'], /^\$\{WORKJET_MASTER_KEY:\?.*\}$/, 'WORKJET_MASTER_KEY is required (provider keys set over the admin API)');
 });
 
 t.test('the Kubernetes example: Secret, ConfigMap, Service and a PersistentVolumeClaim for the spool; its config validates with the Secret', async (t) => {
@@ -63,6 +98,12 @@ t.test('the Kubernetes example: Secret, ConfigMap, Service and a PersistentVolum
   const config = parseConfigText(configText, secret, 'ConfigMap workjet-gateway-config');
   t.equal(config.server.host, '0.0.0.0');
   t.equal(config.audit.dir, './data');
+  t.equal(config.store.kind, 'postgres', 'tenant data in PostgreSQL');
+  t.equal(config.store.kind === 'postgres' ? config.store.url : '', secret['DATABASE_URL'], 'at the Secret\'s DATABASE_URL');
+  t.ok(secret['WORKJET_MASTER_KEY'], 'the Secret holds WORKJET_MASTER_KEY');
+  const gatewayContainer = JSON.stringify(set).includes('"envFrom":[{"secretRef":{"name":"workjet-gateway-secrets"}}]');
+  t.ok(gatewayContainer, 'the gateway container takes its environment from that Secret');
+  t.notMatch(JSON.stringify(set), /postgres/i, 'no PostgreSQL container in the pod: the database runs separately');
 });
 
 t.test('the image: Node 22, listens on all interfaces by default, a .dockerignore keeping local state out of the context', async (t) => {
