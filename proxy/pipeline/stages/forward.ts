@@ -7,7 +7,7 @@ import type { GatewayConfig } from '../../config/schema.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { classifyUpstreamStatus } from '../../providers/provider-adapter.js';
 import { callShape, type CallShape } from '../../translate/call-shape.js';
-import type { CircuitBreakers } from '../../providers/circuit-breaker.js';
+import { breakerEndpoint, type CircuitBreakers } from '../../providers/circuit-breaker.js';
 import { mapUpstreamError, type UpstreamPool } from '../../providers/upstream-pool.js';
 import type { TrustedBaseUrls } from '../../providers/trusted-base-urls.js';
 import { clientGone, relayStream } from './forward-stream.js';
@@ -174,7 +174,7 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
   const clientHeaders = translator ? {} : ctx.req.headers;
   const request = shape.adapter.buildRequest({ route: shape.upstreamRoute, endpoint: provider, baseUrl, model, body, stream: ctx.request.stream, clientHeaders });
   const secrets = upstreamSecrets(request);
-  const endpoint = `${provider.type} ${baseUrl}`;
+  const endpoint = breakerEndpoint(provider.type, baseUrl);
   const admission = deps.breakers?.admit(endpoint);
   if (admission && !admission.allowed) {
     ctx.upstream = { provider: provider.name, model, status: 0, latencyMs: 0, attempts: index };
