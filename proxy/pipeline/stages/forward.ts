@@ -137,7 +137,12 @@ async function handleJson(ctx: RequestContext, deps: ForwardDeps, shape: CallSha
   const usage = shape.adapter.parseUsage(shape.upstreamRoute, parsed);
   if (usage) ctx.usage = usage;
   // From here on the body is in the client's format: response DLP and capture read that.
-  if (shape.translator && isObject(parsed)) parsed = shape.translator.response(parsed);
+  if (shape.translator && isObject(parsed)) {
+    parsed = shape.translator.response(parsed, { body: ctx.outgoingBody, model: ctx.upstream?.model ?? ctx.request.target.model });
+    // A provider that reports no token counts (Gemini embeddings): the translator's estimate, flagged as one.
+    const estimated = usage ? undefined : shape.client.parseUsage(ctx.route, parsed);
+    if (estimated) ctx.usage = { ...estimated, estimated: true };
+  }
   const raw = shape.translator ? JSON.stringify(parsed) : scrubbed;
   let body: Buffer | string = raw;
   let final = parsed;

@@ -13,9 +13,14 @@ function versionPrefix(baseUrl: string): string {
   return trimmed.endsWith('/v1beta') || trimmed.endsWith('/v1') ? '' : '/v1beta';
 }
 
+/** One `content` is `:embedContent`; a list of `requests` (one per input) is `:batchEmbedContents`. */
+function embedMethod(body: Readonly<Record<string, unknown>>): string {
+  return Array.isArray(body['requests']) ? ':batchEmbedContents' : ':embedContent';
+}
+
 /**
  * Google's native Gemini API (WIRE-GEMINI.md §1): `models/{model}:generateContent`, or
- * `:streamGenerateContent?alt=sse` for streams; the key travels in `x-goog-api-key` (never in
+ * `:streamGenerateContent?alt=sse` for streams, `:embedContent` / `:batchEmbedContents` for embeddings; the key travels in `x-goog-api-key` (never in
  * the URL, where access logs would keep it). Gemini is never a client API: every route reaches
  * it through a translator, which builds the body; the model is in the path, not the body.
  */
@@ -23,12 +28,12 @@ export const geminiAdapter: ProviderAdapter = {
   api: 'gemini',
 
   supports(route: RouteKind): boolean {
-    return route === 'chat' || route === 'messages';
+    return route === 'chat' || route === 'messages' || route === 'embeddings';
   },
 
   buildRequest(input: BuildRequestInput): UpstreamRequest {
     if (!this.supports(input.route)) throw new GatewayError('invalid_request', `Provider '${input.endpoint.name}' does not serve this endpoint.`);
-    const method = input.stream ? ':streamGenerateContent?alt=sse' : ':generateContent';
+    const method = input.route === 'embeddings' ? embedMethod(input.body) : input.stream ? ':streamGenerateContent?alt=sse' : ':generateContent';
     const { origin, path } = upstreamTarget(input.baseUrl, `${versionPrefix(input.baseUrl)}/models/${encodeURIComponent(input.model)}${method}`);
     const headers: Record<string, string> = {
       accept: input.stream ? 'text/event-stream' : 'application/json',
