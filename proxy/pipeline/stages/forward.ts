@@ -87,6 +87,14 @@ function scrubTransform(secrets: readonly string[]): SseTransform {
   };
 }
 
+/** The tenant's provider key was refused: a 502 naming the provider, never the provider's text (it may quote the key). */
+function providerKeyRefused(provider: string, status: number): GatewayError {
+  // Retrying cannot help until an admin fixes the key, so the SDKs are told not to.
+  return new GatewayError('upstream_error', `Provider '${provider}' rejected the gateway's credentials (HTTP ${status}); check this tenant's provider key.`, {
+    headers: { 'x-should-retry': 'false' },
+  });
+}
+
 /**
  * A non-2xx answer: fall back, turn into a 502 (the tenant's provider key was refused), or pass
  * the provider's status on with its message, type, code and param, scrubbed of credentials,
@@ -97,19 +105,17 @@ async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, shape: 
   const kind = classifyUpstreamStatus(status);
   if (kind !== 'passthrough') {
     await response.body.dump().catch(() => undefined);
-    if (kind === 'provider_auth') {
-      // Retrying cannot help until an admin fixes the key, so the SDKs are told not to.
-      throw new GatewayError('upstream_error', `Provider '${result.provider}' rejected the gateway's credentials (HTTP ${status}); check this tenant's provider key.`, {
-        headers: { 'x-should-retry': 'false' },
-      });
-    }
+    if (kind === 'provider_auth') throw providerKeyRefused(result.provider, status);
     const retryAfter = header(response.headers, 'retry-after');
     const seconds = Number(retryAfter);
     const headers: Record<string, string> = retryAfter !== undefined && Number.isInteger(seconds) && seconds >= 0 && seconds < 86_400 ? { 'retry-after': String(seconds) } : {};
     const code = status === 504 || status === 408 ? 'upstream_timeout' : 'upstream_error';
     return new GatewayError(code, `Provider '${result.provider}' answered HTTP ${status}.`, { headers });
   }
-  const raw = upstreamErrorFields(status, result.provider, await readCapped(response.body, MAX_ERROR_BODY), secrets);
+  const text = await readCapped(response.body, MAX_ERROR_BODY);
+  // Some providers refuse a bad key with a plain 400 (Gemini's API_KEY_INVALID): still the tenant's key, still a 502.
+  if (shape.adapter.refusesKey?.(status, text)) throw providerKeyRefused(result.provider, status);
+  const raw = upstreamErrorFields(status, result.provider, text, secrets);
   // A translated call answers in the client's vocabulary: the provider's error type means nothing to its SDK.
   const fields = shape.translator ? { ...raw, type: undefined, code: null } : raw;
   const message = deps.responseFilter?.filterText?.(ctx, fields.message) ?? fields.message;

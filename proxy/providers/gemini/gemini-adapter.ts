@@ -3,7 +3,7 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import type { BuildRequestInput, ProviderAdapter, StreamSession, UpstreamRequest } from '../provider-adapter.js';
 import { GATEWAY_USER_AGENT } from '../forwarded-headers.js';
 import { upstreamTarget } from '../upstream-url.js';
-import { isObject } from '../json-fields.js';
+import { isObject, tryParseJson } from '../json-fields.js';
 import { geminiUsage } from './gemini-usage.js';
 import { GeminiStreamSession } from './gemini-stream.js';
 
@@ -16,6 +16,18 @@ function versionPrefix(baseUrl: string): string {
 /** One `content` is `:embedContent`; a list of `requests` (one per input) is `:batchEmbedContents`. */
 function embedMethod(body: Readonly<Record<string, unknown>>): string {
   return Array.isArray(body['requests']) ? ':batchEmbedContents' : ':embedContent';
+}
+
+/**
+ * Google's bad-key answer (WIRE-GEMINI.md §5): 400 `INVALID_ARGUMENT` whose `details[]` carry an
+ * `ErrorInfo` with reason `API_KEY_INVALID` — a key problem, not the client's request.
+ */
+function isKeyInvalid(body: string): boolean {
+  if (body.indexOf('API_KEY_INVALID') === -1) return false;
+  const parsed = tryParseJson(body);
+  const error = isObject(parsed) ? parsed['error'] : undefined;
+  const details = isObject(error) && Array.isArray(error['details']) ? error['details'] : [];
+  return details.some((d) => isObject(d) && d['reason'] === 'API_KEY_INVALID');
 }
 
 /**
@@ -60,5 +72,9 @@ export const geminiAdapter: ProviderAdapter = {
 
   openStream(): StreamSession {
     return new GeminiStreamSession();
+  },
+
+  refusesKey(status: number, body: string): boolean {
+    return status === 400 && isKeyInvalid(body);
   },
 };
