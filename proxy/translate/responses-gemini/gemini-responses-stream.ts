@@ -1,7 +1,8 @@
 import { isObject, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
 import type { SseEvent, SseTransform } from '../../providers/sse-types.js';
 import { geminiErrorMessage, readChunk } from '../gemini/gemini-answer.js';
-import { callItem, completion, messageItem, mintCallId, responseFrame, responsesUsage } from './gemini-to-response.js';
+import { callItem, completion, mintCallId, responsesUsage } from './gemini-to-response.js';
+import { messageItem, responseFrame } from '../responses-output.js';
 
 /** The text item being streamed. */
 interface OpenText {

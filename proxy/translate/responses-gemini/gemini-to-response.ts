@@ -1,6 +1,7 @@
 import type { JsonObject } from '../../providers/json-fields.js';
 import { callId } from '../gemini/gemini-contents.js';
 import { finishKind, readChunk, usageCounts, type GeminiCall } from '../gemini/gemini-answer.js';
+import { messageItem, responseFrame } from '../responses-output.js';
 
 /** Gemini answers as OpenAI Responses objects: the vocabulary the complete answer and the stream of this pair share. */
 
@@ -16,21 +17,6 @@ export function completion(finish: string | undefined, hadCalls: boolean): { sta
   if (kind === 'length') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
   if (kind === 'filtered') return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
   return { status: 'completed', incomplete_details: null };
-}
-
-/** The Response object's fixed frame (fields the SDK types require), around `output`. */
-export function responseFrame(id: string, model: string, createdAt: number): JsonObject {
-  return {
-    id, object: 'response', created_at: createdAt, status: 'in_progress', error: null, incomplete_details: null, instructions: null,
-    max_output_tokens: null, model, output: [], parallel_tool_calls: true, previous_response_id: null, reasoning: { effort: null, summary: null },
-    store: false, temperature: null, text: { format: { type: 'text' } }, tool_choice: 'auto', tools: [], top_p: null, truncation: 'disabled',
-    usage: null, user: null, metadata: {},
-  };
-}
-
-/** A `message` output item with its one `output_text` part (none yet while it is being streamed). */
-export function messageItem(id: string, text: string, status: string): JsonObject {
-  return { type: 'message', id, status, role: 'assistant', content: text === '' && status === 'in_progress' ? [] : [{ type: 'output_text', text, annotations: [] }] };
 }
 
 /** A `function_call` output item; `call_id` is minted (Gemini sends none) and carries the thought signature. */
