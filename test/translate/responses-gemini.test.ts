@@ -4,6 +4,8 @@ import { startGateway, makeKey } from '../helpers/gateway.js';
 import { startFakeProvider } from '../fake-provider/fake-provider.js';
 import { FAKE_THOUGHT_SIGNATURE } from '../fake-provider/gemini-fixtures.js';
 import { fixture, pinCreated, translateStream } from './stream-fixture.js';
+import { responsesToGemini } from '../../proxy/translate/responses-gemini/responses-to-gemini.js';
+import { GatewayError } from '../../proxy/errors/gateway-error.js';
 
 /**
  * OpenAI Responses client → Gemini provider: the byte-level stream fixture (events, order,
@@ -57,6 +59,49 @@ t.test('MAX_TOKENS ends the stream as response.incomplete (max_output_tokens)', 
   const { bytes } = translateStream('gemini', 'openai', 'responses', upstream, false);
   t.equal(eventNames(bytes).at(-1), 'response.incomplete');
   t.match(bytes, /"incomplete_details":\{"reason":"max_output_tokens"\}/);
+});
+
+t.test('request mapping: developer items join instructions, reasoning items are skipped, parallel calls share one model turn', async (t) => {
+  const body = responsesToGemini({
+    model: 'flash',
+    instructions: 'Be terse.',
+    input: [
+      { role: 'developer', content: 'Answer in French.' },
+      { role: 'user', content: [{ type: 'input_text', text: 'Weather in Paris and Rome?' }] },
+      { type: 'reasoning', id: 'rs_1', summary: [] },
+      { type: 'function_call', call_id: 'call_a__thought__SIG', name: 'get_weather', arguments: '{"city":"Paris"}' },
+      { type: 'function_call', call_id: 'call_b', name: 'get_weather', arguments: '{"city":"Rome"}' },
+      { type: 'function_call_output', call_id: 'call_a__thought__SIG', output: '18C' },
+      { type: 'function_call_output', call_id: 'call_b', output: '22C' },
+    ],
+    text: { format: { type: 'json_schema', name: 'w', schema } },
+  });
+  t.same(body, {
+    contents: [
+      { role: 'user', parts: [{ text: 'Weather in Paris and Rome?' }] },
+      { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'SIG' }, { functionCall: { name: 'get_weather', args: { city: 'Rome' } } }] },
+      { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { output: '18C' } } }, { functionResponse: { name: 'get_weather', response: { output: '22C' } } }] },
+    ],
+    systemInstruction: { parts: [{ text: 'Be terse.' }, { text: 'Answer in French.' }] },
+    generationConfig: { responseMimeType: 'application/json', responseJsonSchema: schema },
+  });
+});
+
+t.test('request refusals name the field (never a silent drop)', async (t) => {
+  const refused = (body: Record<string, unknown>): unknown => {
+    try {
+      responsesToGemini({ model: 'flash', input: 'hi', ...body });
+    } catch (err) {
+      return err instanceof GatewayError ? { code: err.code, param: err.param } : err;
+    }
+    return undefined;
+  };
+  t.same(refused({ tools: [{ type: 'web_search_preview' }] }), { code: 'invalid_request', param: 'tools[0].type' }, 'built-in tools');
+  t.same(refused({ reasoning: { effort: 'high' } }), { code: 'invalid_request', param: 'reasoning' });
+  t.same(refused({ include: ['reasoning.encrypted_content'] }), { code: 'invalid_request', param: 'include' });
+  t.same(refused({ input: [{ type: 'function_call_output', call_id: 'call_x', output: '1' }] }), { code: 'invalid_request', param: 'input[0].call_id' }, 'a result whose call is not in the conversation');
+  t.same(refused({ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }] }] }), { code: 'invalid_request', param: 'input[0].content[0].type' });
+  t.equal(refused({ store: false, parallel_tool_calls: true, truncation: 'disabled' }), undefined, 'default-valued fields pass');
 });
 
 t.test('the OpenAI Responses API on a tier served by Gemini', async (t) => {
