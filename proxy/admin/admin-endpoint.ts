@@ -4,6 +4,7 @@ import type { TenantRuntime } from '../tenants/tenant-registry.js';
 import type { PolicyAction } from '../policy/actions.js';
 import type { PolicyResource } from '../policy/policy-input.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import type { AdminChange } from '../audit/admin-action.js';
 
 /** What every admin handler gets: the caller, its own tenant (never another), path params and query. */
 export interface AdminCall {
@@ -20,12 +21,7 @@ export interface ValidatedCall<B> extends AdminCall {
   readonly body: B;
 }
 
-/** What a write changed, for the audit record: the target id and before → after (never a secret). */
-export interface AdminChange {
-  readonly target: string;
-  readonly before: unknown;
-  readonly after: unknown;
-}
+export type { AdminChange };
 
 export interface AdminResult {
   readonly status: number;

@@ -5,8 +5,9 @@ import { renderErrorBody, errorHeaders } from '../errors/render.js';
 import type { Principal, PolicyDecision } from '../core/vocabulary.js';
 import type { TenantRegistry } from '../tenants/tenant-registry.js';
 import type { SessionVerifier } from '../identity/session-verifier.js';
-import { identify } from '../pipeline/stages/identify.js';
-import { matchPath, type AdminChange, type AdminEndpoint, type AdminTarget } from './admin-endpoint.js';
+import { identify } from '../identity/identify-credential.js';
+import type { AdminAuditRecorder, AdminChange } from '../audit/admin-action.js';
+import { matchPath, type AdminEndpoint, type AdminTarget } from './admin-endpoint.js';
 import { readBody } from '../json/read-body.js';
 import { fromStoreError } from './store-errors.js';
 import type { SideRouter } from '../server/request-handler.js';
@@ -29,21 +30,7 @@ export type AdminAuthorizer = (
 ) => PolicyDecision;
 
 /** Where admin actions are recorded (the tenant's audit partition). */
-export interface AdminAuditRecorder {
-  recordAdminAction(entry: {
-    principal: Principal | undefined;
-    requestId: string;
-    action: string;
-    method: string;
-    path: string;
-    status: number;
-    errorCode: string | undefined;
-    decision: PolicyDecision | undefined;
-    latencyMs: number;
-    /** A successful write: target id and before → after, secrets already left out. */
-    change: AdminChange | undefined;
-  }): Promise<void>;
-}
+export type { AdminAuditRecorder };
 
 function send(res: ServerResponse, requestId: string, status: number, body: string, extra: Record<string, string> = {}): void {
   const type: Record<string, string> = status === 204 ? {} : { 'content-type': 'application/json' };

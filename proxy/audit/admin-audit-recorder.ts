@@ -1,4 +1,4 @@
-import type { AdminAuditRecorder } from '../admin/admin-router.js';
+import type { AdminAuditRecorder } from './admin-action.js';
 import type { AuditLog } from './audit-log.js';
 
 /**

@@ -1,5 +1,14 @@
 import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom-client';
 
+/** One provider endpoint's circuit as /metrics publishes it (labels are tenant-agnostic, never a key or a path). */
+export interface CircuitReading {
+  readonly provider: string;
+  readonly origin: string;
+  readonly state: 'closed' | 'half_open' | 'open';
+}
+
+const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
+
 /**
  * The gateway's Prometheus metrics, one registry per gateway instance (no global state).
  * Labels are bounded: route, status class, error code, tenant id — never a key or user input.
@@ -59,6 +68,38 @@ export class GatewayMetrics {
     help: 'Age of the oldest audit record not yet confirmed by the sink.',
     registers: [this.registry],
   });
+
+  readonly circuitState = new Gauge({
+    name: 'workjet_circuit_breaker_state',
+    help: 'Circuit breaker state per provider endpoint: 0 closed, 1 half-open, 2 open (read at scrape time).',
+    labelNames: ['provider', 'origin'] as const,
+    registers: [this.registry],
+    collect: () => this.#collectCircuits(),
+  });
+  readonly circuitShortCircuits = new Counter({
+    name: 'workjet_circuit_breaker_short_circuits_total',
+    help: 'Upstream attempts skipped because the endpoint\'s circuit was open.',
+    labelNames: ['provider', 'origin'] as const,
+    registers: [this.registry],
+  });
+  #circuits: (() => Iterable<CircuitReading>) | undefined;
+
+  /** Where the circuit gauge reads from at each scrape (the forward stage's breakers). */
+  watchCircuits(read: () => Iterable<CircuitReading>): void {
+    this.#circuits = read;
+  }
+
+  // Several base URLs can share an origin (Azure deployments): the label set shows the worst of them.
+  #collectCircuits(): void {
+    this.circuitState.reset();
+    const worst = new Map<string, { provider: string; origin: string; value: number }>();
+    for (const r of this.#circuits?.() ?? []) {
+      const key = `${r.provider} ${r.origin}`;
+      const value = CIRCUIT_VALUE[r.state];
+      if ((worst.get(key)?.value ?? -1) < value) worst.set(key, { provider: r.provider, origin: r.origin, value });
+    }
+    for (const { provider, origin, value } of worst.values()) this.circuitState.set({ provider, origin }, value);
+  }
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });

@@ -11,6 +11,29 @@ export interface CircuitBreakerOptions {
   readonly failureThreshold: number;
   readonly openMs: number;
   readonly now?: () => number;
+  /** Told each time `admit` refuses a call (for the short-circuit counter in /metrics). */
+  readonly onShortCircuit?: (endpoint: string) => void;
+}
+
+export type BreakerState = 'open' | 'half_open' | 'closed';
+
+/** The breaker key of a provider endpoint: its type and base URL (shared by every tenant using it). */
+export function breakerEndpoint(type: string, baseUrl: string): string {
+  return `${type} ${baseUrl}`;
+}
+
+/**
+ * Labels safe to publish for a breaker key: the provider type and the base URL's origin
+ * (scheme, host, port) — never its path, query or user-info, where a key could hide.
+ */
+export function endpointLabels(endpoint: string): { provider: string; origin: string } {
+  const space = endpoint.indexOf(' ');
+  const provider = space < 0 ? endpoint : endpoint.slice(0, space);
+  try {
+    return { provider, origin: new URL(endpoint.slice(space + 1)).origin };
+  } catch {
+    return { provider, origin: 'invalid' };
+  }
 }
 
 interface EndpointState {
@@ -24,11 +47,13 @@ interface EndpointState {
 export type Admission = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
 
 export class CircuitBreakers {
-  readonly #options: Required<CircuitBreakerOptions>;
+  readonly #options: Required<Omit<CircuitBreakerOptions, 'onShortCircuit'>>;
+  readonly #onShortCircuit: ((endpoint: string) => void) | undefined;
   readonly #states = new Map<string, EndpointState>();
 
   constructor(options: CircuitBreakerOptions) {
-    this.#options = { now: Date.now, ...options };
+    this.#options = { now: Date.now, failureThreshold: options.failureThreshold, openMs: options.openMs, ...(options.now ? { now: options.now } : {}) };
+    this.#onShortCircuit = options.onShortCircuit;
   }
 
   /** Whether a call to `endpoint` may go now; a half-open endpoint admits one probe at a time. */
@@ -36,15 +61,24 @@ export class CircuitBreakers {
     const state = this.#states.get(endpoint);
     if (!state || state.failures < this.#options.failureThreshold) return { allowed: true };
     const wait = state.openUntil - this.#options.now();
-    if (wait > 0) return { allowed: false, retryAfterMs: wait };
-    if (state.probing) return { allowed: false, retryAfterMs: this.#options.openMs };
+    if (wait > 0) return this.#refuse(endpoint, wait);
+    if (state.probing) return this.#refuse(endpoint, this.#options.openMs);
     state.probing = true;
     return { allowed: true };
   }
 
-  /** The endpoint answered: the circuit closes. */
+  #refuse(endpoint: string, retryAfterMs: number): Admission {
+    this.#onShortCircuit?.(endpoint);
+    return { allowed: false, retryAfterMs };
+  }
+
+  /** The endpoint answered: the circuit closes (the endpoint stays known, so /metrics shows it closed). */
   success(endpoint: string): void {
-    this.#states.delete(endpoint);
+    const state = this.#states.get(endpoint);
+    if (state) {
+      state.failures = 0;
+      state.probing = false;
+    } else this.#states.set(endpoint, { failures: 0, openUntil: 0, probing: false });
   }
 
   /** The endpoint failed (transport error, timeout, 5xx): one more consecutive failure. */
@@ -56,8 +90,13 @@ export class CircuitBreakers {
     this.#states.set(endpoint, state);
   }
 
+  /** Every endpoint called so far (one entry per configured base URL), with its state now (for /metrics). */
+  snapshot(): { endpoint: string; state: BreakerState }[] {
+    return [...this.#states.keys()].map((endpoint) => ({ endpoint, state: this.state(endpoint) }));
+  }
+
   /** `open`, `half_open` (a probe may go) or `closed`, for tests and /metrics. */
-  state(endpoint: string): 'open' | 'half_open' | 'closed' {
+  state(endpoint: string): BreakerState {
     const state = this.#states.get(endpoint);
     if (!state || state.failures < this.#options.failureThreshold) return 'closed';
     return state.openUntil > this.#options.now() ? 'open' : 'half_open';

@@ -72,6 +72,11 @@ export interface ProviderAdapter {
   /** Completion text carried by one stream event (for `audit.includeContent`); '' when none. */
   eventText(route: RouteKind, event: SseEvent): string;
   openStream(route: RouteKind, options: StreamOptions): StreamSession;
+  /**
+   * True when an error answer that is not a 401/403 still means the provider refused the
+   * tenant's key (Gemini answers a bad key with 400 `API_KEY_INVALID`). Absent: status decides.
+   */
+  refusesKey?(status: number, body: string): boolean;
 }
 
 /** What a non-2xx upstream status means for the gateway. */

@@ -20,7 +20,7 @@ import { createSettleStage } from '../pipeline/stages/settle.js';
 import { createAuditStage } from '../pipeline/stages/audit.js';
 import { createListModelsStage } from '../pipeline/stages/list-models.js';
 import { createResponseDlpFilter } from '../pipeline/response-dlp.js';
-import { CircuitBreakers } from '../providers/circuit-breaker.js';
+import { CircuitBreakers, endpointLabels } from '../providers/circuit-breaker.js';
 import { createAssistantStage } from '../pipeline/stages/assistant.js';
 import { createSkillStage } from '../pipeline/stages/skill.js';
 import { SkillCache } from '../skills/skill-cache.js';
@@ -43,6 +43,8 @@ export function buildPipelines(input: {
   const { config, logger, metrics, registry, sessions, services } = input;
   const identify = createIdentifyStage({ registry, sessions });
   const audit = createAuditStage({ audit: services.audit, logger, pricing: config.pricing });
+  const breakers = new CircuitBreakers({ ...config.upstream.circuitBreaker, onShortCircuit: (endpoint) => metrics.circuitShortCircuits.inc(endpointLabels(endpoint)) });
+  metrics.watchCircuits(() => breakers.snapshot().map(({ endpoint, state }) => ({ ...endpointLabels(endpoint), state })));
   const settle = createSettleStage({ ledger: services.limits.ledger, rateLimits: services.limits.rateLimits, registry, pricing: config.pricing, logger });
   const model: Pipeline = {
     stages: [
@@ -90,7 +92,7 @@ export function buildPipelines(input: {
         logger,
         upstream: config.upstream,
         captureContent: config.audit.includeContent,
-        breakers: new CircuitBreakers(config.upstream.circuitBreaker),
+        breakers,
         responseFilter: createResponseDlpFilter(registry),
         trustedBaseUrls: trustedBaseUrls(config),
         maxJsonDepth: config.server.maxJsonDepth,

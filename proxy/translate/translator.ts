@@ -4,6 +4,12 @@ export type { ProviderApi };
 import type { SseTransform } from '../providers/sse-types.js';
 import type { JsonObject } from '../providers/json-fields.js';
 
+/** What a translator may read of the request when it maps the answer. */
+export interface TranslatedRequest {
+  readonly body: Readonly<JsonObject>;
+  readonly model: string;
+}
+
 /**
  * One client API → one provider API (envoyproxy/ai-gateway's `<client>_<backend>` translators).
  * A translator is stateless; a stream gets its own per-request transform. It never sees the
@@ -23,8 +29,12 @@ export interface Translator {
    * throws a 400 `invalid_request` naming the field (never a silent drop).
    */
   request(body: Readonly<JsonObject>, model: string, stream: boolean): JsonObject;
-  /** A complete provider answer (2xx JSON) as the client's API would have answered it. */
-  response(body: JsonObject): JsonObject;
+  /**
+   * A complete provider answer (2xx JSON) as the client's API would have answered it. `request`
+   * is the client body and the provider model, for the answers that must be completed from
+   * the request (Gemini embeddings carry neither token counts nor a model name).
+   */
+  response(body: JsonObject, request: TranslatedRequest): JsonObject;
   /** Maps the provider's stream, event by event, into the client's events (terminal frame included). */
   stream(): SseTransform;
 }

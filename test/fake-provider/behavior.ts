@@ -5,6 +5,8 @@ export interface FakeBehavior {
   /** Answer with this HTTP status and the provider's error body (or `errorBody`). */
   readonly status?: number;
   readonly errorBody?: unknown;
+  /** Gemini only: answer as Google does to a bad key (400 `API_KEY_INVALID`, quoting the key it got). */
+  readonly geminiKeyInvalid?: boolean;
   /** Extra response headers (e.g. `retry-after`). */
   readonly headers?: Readonly<Record<string, string>>;
   /** Wait this long before sending anything (tests first-byte timeouts). */

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { behaviorFromHeader, type FakeBehavior, type RecordedRequest } from './behavior.js';
 import { chatCompletion, chatStreamData, embeddings, modelList, openAiError, responseCompleted, responsesStreamEvents } from './openai-fixtures.js';
 import { anthropicError, message, messageStreamEvents } from './anthropic-fixtures.js';
-import { generateContent, generateContentStream, geminiError } from './gemini-fixtures.js';
+import { batchEmbedContents, embedContent, generateContent, generateContentStream, geminiApiKeyInvalid, geminiError } from './gemini-fixtures.js';
 
 export type { FakeBehavior, RecordedRequest } from './behavior.js';
 
@@ -131,6 +131,9 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       return send(b.status, anthropic ? { type: 'error', error: { type: 'invalid_request_error', message: echo } } : { error: { message: echo, type: 'invalid_request_error', param: 'messages', code: 'echo' } });
     }
     if (b.status !== undefined && b.status >= 400) return send(b.status, b.errorBody ?? (anthropic ? anthropicError(b.status) : gemini ? geminiError(b.status) : openAiError(b.status)));
+    if (gemini && b.geminiKeyInvalid) return send(400, geminiApiKeyInvalid(String(req.headers['x-goog-api-key'] ?? '')));
+    if (gemini?.method === 'embedContent') return send(200, embedContent(json));
+    if (gemini?.method === 'batchEmbedContents') return send(200, batchEmbedContents(json));
     if (gemini) {
       if (echo !== undefined) b = { ...b, text: echo };
       const streamed = gemini.method === 'streamGenerateContent';

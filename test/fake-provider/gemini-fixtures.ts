@@ -54,3 +54,39 @@ export function generateContentStream(model: string, b: FakeBehavior): string[] 
   out.push(response(model, [{ text: '' }], 'STOP', usage(b, (b.usage ?? DEFAULT_USAGE).output)));
   return out.map((j) => JSON.stringify(j));
 }
+
+/** A fake embedding: `dims` values, different per input position (WIRE-GEMINI.md §1 "Embed bodies"). */
+function values(dims: number, index: number): number[] {
+  return Array.from({ length: dims }, (_v, i) => (i + 1) / 100 + index);
+}
+
+function dimensionsOf(request: Json): number {
+  return typeof request['outputDimensionality'] === 'number' ? request['outputDimensionality'] : 8;
+}
+
+/** `:embedContent` answers `{embedding:{values}}`, with no token counts (Gemini reports none). */
+export function embedContent(body: Json): Json {
+  return { embedding: { values: values(dimensionsOf(body), 0) } };
+}
+
+/** `:batchEmbedContents` answers one `{values}` per request item, in order. */
+export function batchEmbedContents(body: Json): Json {
+  const requests = Array.isArray(body['requests']) ? (body['requests'] as Json[]) : [];
+  return { embeddings: requests.map((r, i) => ({ values: values(dimensionsOf(r), i) })) };
+}
+
+/**
+ * Google's answer to a bad key: HTTP 400 `INVALID_ARGUMENT` with `ErrorInfo.reason`
+ * `API_KEY_INVALID` (WIRE-GEMINI.md §5). This fake also quotes the key it got, so a test can
+ * prove the provider's text never reaches the client.
+ */
+export function geminiApiKeyInvalid(key: string): Json {
+  return {
+    error: {
+      code: 400,
+      message: `API key not valid. Please pass a valid API key. (got ${key})`,
+      status: 'INVALID_ARGUMENT',
+      details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } }],
+    },
+  };
+}

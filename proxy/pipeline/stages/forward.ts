@@ -7,7 +7,7 @@ import type { GatewayConfig } from '../../config/schema.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { classifyUpstreamStatus } from '../../providers/provider-adapter.js';
 import { callShape, type CallShape } from '../../translate/call-shape.js';
-import type { CircuitBreakers } from '../../providers/circuit-breaker.js';
+import { breakerEndpoint, type CircuitBreakers } from '../../providers/circuit-breaker.js';
 import { mapUpstreamError, type UpstreamPool } from '../../providers/upstream-pool.js';
 import type { TrustedBaseUrls } from '../../providers/trusted-base-urls.js';
 import { clientGone, relayStream } from './forward-stream.js';
@@ -87,6 +87,14 @@ function scrubTransform(secrets: readonly string[]): SseTransform {
   };
 }
 
+/** The tenant's provider key was refused: a 502 naming the provider, never the provider's text (it may quote the key). */
+function providerKeyRefused(provider: string, status: number): GatewayError {
+  // Retrying cannot help until an admin fixes the key, so the SDKs are told not to.
+  return new GatewayError('upstream_error', `Provider '${provider}' rejected the gateway's credentials (HTTP ${status}); check this tenant's provider key.`, {
+    headers: { 'x-should-retry': 'false' },
+  });
+}
+
 /**
  * A non-2xx answer: fall back, turn into a 502 (the tenant's provider key was refused), or pass
  * the provider's status on with its message, type, code and param, scrubbed of credentials,
@@ -97,19 +105,17 @@ async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, shape: 
   const kind = classifyUpstreamStatus(status);
   if (kind !== 'passthrough') {
     await response.body.dump().catch(() => undefined);
-    if (kind === 'provider_auth') {
-      // Retrying cannot help until an admin fixes the key, so the SDKs are told not to.
-      throw new GatewayError('upstream_error', `Provider '${result.provider}' rejected the gateway's credentials (HTTP ${status}); check this tenant's provider key.`, {
-        headers: { 'x-should-retry': 'false' },
-      });
-    }
+    if (kind === 'provider_auth') throw providerKeyRefused(result.provider, status);
     const retryAfter = header(response.headers, 'retry-after');
     const seconds = Number(retryAfter);
     const headers: Record<string, string> = retryAfter !== undefined && Number.isInteger(seconds) && seconds >= 0 && seconds < 86_400 ? { 'retry-after': String(seconds) } : {};
     const code = status === 504 || status === 408 ? 'upstream_timeout' : 'upstream_error';
     return new GatewayError(code, `Provider '${result.provider}' answered HTTP ${status}.`, { headers });
   }
-  const raw = upstreamErrorFields(status, result.provider, await readCapped(response.body, MAX_ERROR_BODY), secrets);
+  const text = await readCapped(response.body, MAX_ERROR_BODY);
+  // Some providers refuse a bad key with a plain 400 (Gemini's API_KEY_INVALID): still the tenant's key, still a 502.
+  if (shape.adapter.refusesKey?.(status, text)) throw providerKeyRefused(result.provider, status);
+  const raw = upstreamErrorFields(status, result.provider, text, secrets);
   // A translated call answers in the client's vocabulary: the provider's error type means nothing to its SDK.
   const fields = shape.translator ? { ...raw, type: undefined, code: null } : raw;
   const message = deps.responseFilter?.filterText?.(ctx, fields.message) ?? fields.message;
@@ -137,7 +143,12 @@ async function handleJson(ctx: RequestContext, deps: ForwardDeps, shape: CallSha
   const usage = shape.adapter.parseUsage(shape.upstreamRoute, parsed);
   if (usage) ctx.usage = usage;
   // From here on the body is in the client's format: response DLP and capture read that.
-  if (shape.translator && isObject(parsed)) parsed = shape.translator.response(parsed);
+  if (shape.translator && isObject(parsed)) {
+    parsed = shape.translator.response(parsed, { body: ctx.outgoingBody, model: ctx.upstream?.model ?? ctx.request.target.model });
+    // A provider that reports no token counts (Gemini embeddings): the translator's estimate, flagged as one.
+    const estimated = usage ? undefined : shape.client.parseUsage(ctx.route, parsed);
+    if (estimated) ctx.usage = { ...estimated, estimated: true };
+  }
   const raw = shape.translator ? JSON.stringify(parsed) : scrubbed;
   let body: Buffer | string = raw;
   let final = parsed;
@@ -174,7 +185,7 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
   const clientHeaders = translator ? {} : ctx.req.headers;
   const request = shape.adapter.buildRequest({ route: shape.upstreamRoute, endpoint: provider, baseUrl, model, body, stream: ctx.request.stream, clientHeaders });
   const secrets = upstreamSecrets(request);
-  const endpoint = `${provider.type} ${baseUrl}`;
+  const endpoint = breakerEndpoint(provider.type, baseUrl);
   const admission = deps.breakers?.admit(endpoint);
   if (admission && !admission.allowed) {
     ctx.upstream = { provider: provider.name, model, status: 0, latencyMs: 0, attempts: index };

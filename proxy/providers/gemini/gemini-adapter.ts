@@ -3,7 +3,7 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import type { BuildRequestInput, ProviderAdapter, StreamSession, UpstreamRequest } from '../provider-adapter.js';
 import { GATEWAY_USER_AGENT } from '../forwarded-headers.js';
 import { upstreamTarget } from '../upstream-url.js';
-import { isObject } from '../json-fields.js';
+import { isObject, tryParseJson } from '../json-fields.js';
 import { geminiUsage } from './gemini-usage.js';
 import { GeminiStreamSession } from './gemini-stream.js';
 
@@ -13,9 +13,26 @@ function versionPrefix(baseUrl: string): string {
   return trimmed.endsWith('/v1beta') || trimmed.endsWith('/v1') ? '' : '/v1beta';
 }
 
+/** One `content` is `:embedContent`; a list of `requests` (one per input) is `:batchEmbedContents`. */
+function embedMethod(body: Readonly<Record<string, unknown>>): string {
+  return Array.isArray(body['requests']) ? ':batchEmbedContents' : ':embedContent';
+}
+
+/**
+ * Google's bad-key answer (WIRE-GEMINI.md §5): 400 `INVALID_ARGUMENT` whose `details[]` carry an
+ * `ErrorInfo` with reason `API_KEY_INVALID` — a key problem, not the client's request.
+ */
+function isKeyInvalid(body: string): boolean {
+  if (body.indexOf('API_KEY_INVALID') === -1) return false;
+  const parsed = tryParseJson(body);
+  const error = isObject(parsed) ? parsed['error'] : undefined;
+  const details = isObject(error) && Array.isArray(error['details']) ? error['details'] : [];
+  return details.some((d) => isObject(d) && d['reason'] === 'API_KEY_INVALID');
+}
+
 /**
  * Google's native Gemini API (WIRE-GEMINI.md §1): `models/{model}:generateContent`, or
- * `:streamGenerateContent?alt=sse` for streams; the key travels in `x-goog-api-key` (never in
+ * `:streamGenerateContent?alt=sse` for streams, `:embedContent` / `:batchEmbedContents` for embeddings; the key travels in `x-goog-api-key` (never in
  * the URL, where access logs would keep it). Gemini is never a client API: every route reaches
  * it through a translator, which builds the body; the model is in the path, not the body.
  */
@@ -23,12 +40,12 @@ export const geminiAdapter: ProviderAdapter = {
   api: 'gemini',
 
   supports(route: RouteKind): boolean {
-    return route === 'chat' || route === 'messages';
+    return route === 'chat' || route === 'messages' || route === 'embeddings';
   },
 
   buildRequest(input: BuildRequestInput): UpstreamRequest {
     if (!this.supports(input.route)) throw new GatewayError('invalid_request', `Provider '${input.endpoint.name}' does not serve this endpoint.`);
-    const method = input.stream ? ':streamGenerateContent?alt=sse' : ':generateContent';
+    const method = input.route === 'embeddings' ? embedMethod(input.body) : input.stream ? ':streamGenerateContent?alt=sse' : ':generateContent';
     const { origin, path } = upstreamTarget(input.baseUrl, `${versionPrefix(input.baseUrl)}/models/${encodeURIComponent(input.model)}${method}`);
     const headers: Record<string, string> = {
       accept: input.stream ? 'text/event-stream' : 'application/json',
@@ -55,5 +72,9 @@ export const geminiAdapter: ProviderAdapter = {
 
   openStream(): StreamSession {
     return new GeminiStreamSession();
+  },
+
+  refusesKey(status: number, body: string): boolean {
+    return status === 400 && isKeyInvalid(body);
   },
 };
