@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { typescriptNodeArgs } from '../helpers/child-process.js';
 
 /** Project root, for CLI scripts and shipped config files. */
 export const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,7 +25,7 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
  */
 export function runCli(script: string, args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...typescriptNodeArgs(), join(root, script), ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, script), ...args], {
       cwd: root,
       env: childEnv(options.env ?? {}),
       timeout: 30_000,

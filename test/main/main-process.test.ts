@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POLICY_BUNDLE, REPO_ROOT, makeKey } from '../helpers/gateway.js';
-import { typescriptEnv, typescriptNodeArgs } from '../helpers/child-process.js';
 
 interface Exited {
   readonly code: number | null;
@@ -22,9 +21,9 @@ interface Started {
 
 /** `node --import tsx proxy/main.ts <args>` from the repo root, as `npm start` runs it (minus the build). */
 function startMain(t: { teardown(fn: () => unknown): void }, args: readonly string[], env: Record<string, string> = {}): Started {
-  const child = spawn(process.execPath, [...typescriptNodeArgs(), 'proxy/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts', ...args], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...typescriptEnv(), ...env },
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };
