@@ -26,7 +26,7 @@ const nodeDir = join(cache, 'node22');
 const node22 = join(nodeDir, 'bin/node');
 const run = join(tools, 'node22-run');
 const NATIVE = ['re2', 'better-sqlite3'];
-const SOURCES = ['proxy', 'test', 'scripts', 'bench', 'config', 'policies', 'deploy', 'package.json', 'package-lock.json', 'tsconfig.json', '.taprc', 'README.md', 'Dockerfile', '.dockerignore'];
+const SOURCES = ['proxy', 'test', 'scripts', 'bench', 'config', 'policies', 'deploy', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.test.json', '.taprc', 'README.md', 'Dockerfile', '.dockerignore'];
 const log = (line) => process.stdout.write(`[node22] ${line}\n`);
 
 function step(name, fn) {

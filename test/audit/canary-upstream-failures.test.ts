@@ -70,7 +70,7 @@ t.test('no provider key or API key anywhere after every upstream failure mode', 
     for (const [path, model, stream] of [['/v1/chat/completions', 'fast', false], ['/v1/chat/completions', 'fast', true], ['/v1/messages', 'claude', false], ['/v1/messages', 'claude', true]] as const) {
       fake.enqueue(behavior);
       const anthropic = path === '/v1/messages';
-      const headers = anthropic ? { 'x-api-key': member.key, 'anthropic-version': '2023-06-01' } : { authorization: `Bearer ${member.key}` };
+      const headers: Record<string, string> = anthropic ? { 'x-api-key': member.key, 'anthropic-version': '2023-06-01' } : { authorization: `Bearer ${member.key}` };
       const body = anthropic ? { model, max_tokens: 5, stream, messages: [{ role: 'user', content: 'hi' }] } : { model, stream, messages: [{ role: 'user', content: 'hi' }] };
       const res = await fetch(gw.origin + path, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => undefined);
       const text = res ? await res.text().catch(() => '') : '';

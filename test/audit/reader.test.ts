@@ -111,8 +111,8 @@ t.test('admin audit recorder: one event per admin call, unauthenticated calls to
   const { log } = await openLog(t);
   const recorder = createAdminAuditRecorder(log);
   const alice = makePrincipal('acme', 'alice', 'admin', 'key-alice');
-  await recorder.recordAdminAction({ principal: alice, requestId: 'req-1', action: 'audit.read', method: 'GET', path: '/admin/v1/audit?date=2026-11-28', status: 200, errorCode: undefined, decision: { id: 'd1', allow: true, reasons: [], wouldDeny: false }, latencyMs: 3.21 });
-  await recorder.recordAdminAction({ principal: undefined, requestId: 'req-2', action: 'admin.unknown', method: 'GET', path: '/admin/v1/keys', status: 401, errorCode: 'invalid_api_key', decision: undefined, latencyMs: 1 });
+  await recorder.recordAdminAction({ principal: alice, requestId: 'req-1', action: 'audit.read', method: 'GET', path: '/admin/v1/audit?date=2026-11-28', status: 200, errorCode: undefined, decision: { id: 'd1', allow: true, reasons: [], wouldDeny: false }, latencyMs: 3.21, change: undefined });
+  await recorder.recordAdminAction({ principal: undefined, requestId: 'req-2', action: 'admin.unknown', method: 'GET', path: '/admin/v1/keys', status: 401, errorCode: 'invalid_api_key', decision: undefined, latencyMs: 1, change: undefined });
   await waitFor(() => log.stats().pendingRecords === 0, 10_000, 'delivery');
   const today = new Date().toISOString().slice(0, 10);
   const page = await log.reader.list(acme, { date: today });

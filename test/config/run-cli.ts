@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tsxChildEnv } from '../helpers/child-process.js';
 
 /** Project root, for CLI scripts and shipped config files. */
 export const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -11,10 +12,10 @@ export interface Ran {
   stderr: string;
 }
 
-// The parent's environment is kept so tap's coverage hooks (NODE_OPTIONS, NODE_V8_COVERAGE)
-// follow the child; the variables the CLIs read come only from the test.
+// The parent's environment minus tap's coverage in the child (see tsxChildEnv); the variables
+// the CLIs read come only from the test.
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = tsxChildEnv();
   delete env.WORKJET_CONFIG;
   return { ...env, ...extra };
 }

@@ -26,3 +26,15 @@ export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM
     child.kill(signal);
   });
 }
+
+/**
+ * The environment for a child that runs our sources through tsx: this process's (or `base`),
+ * with tap's coverage collection off in the child. Tests run under tap's own TypeScript loader;
+ * a tsx child compiles the same file to different code, and the coverage report merges raw V8
+ * ranges per file before source-mapping, so every file a child loaded was counted twice (a
+ * second, mostly uncovered copy of its functions) or not at all. tsx-compiled coverage maps to
+ * nothing in the report anyway, so the child's coverage added nothing but that damage.
+ */
+export function tsxChildEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...base, _TAPJS_PROCESSINFO_COVERAGE_: '0' };
+}

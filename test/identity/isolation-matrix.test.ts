@@ -80,7 +80,7 @@ t.test('isolation matrix: 2 tenants × 3 roles × every route with an id, ids sw
     globex: Object.fromEntries(ROLES.map((r) => [r, globex.keys[r].key])) as Record<Role, string>,
   };
   const call = async (api: 'openai' | 'anthropic', method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const auth = api === 'anthropic' ? { 'x-api-key': key, 'anthropic-version': '2023-06-01' } : { authorization: `Bearer ${key}` };
+    const auth: Record<string, string> = api === 'anthropic' ? { 'x-api-key': key, 'anthropic-version': '2023-06-01' } : { authorization: `Bearer ${key}` };
     const res = await fetch(gw.origin + path, { method, headers: { ...auth, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     return { status: res.status, text: await res.text() };
   };

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, POLICY_BUNDLE } from '../helpers/gateway.js';
+import { tsxChildEnv } from '../helpers/child-process.js';
 
 export interface GatewayProcess {
   readonly origin: string;
@@ -34,6 +35,7 @@ export async function spawnGateway(t: { teardown(fn: () => unknown): void }, raw
   writeFileSync(file, JSON.stringify(config));
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'proxy/main.ts'), '--config', file, ...extraArgs], {
     cwd: REPO_ROOT,
+    env: tsxChildEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stop = async (): Promise<void> => {

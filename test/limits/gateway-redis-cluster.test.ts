@@ -1,4 +1,5 @@
 import t from 'tap';
+import { Cluster } from 'ioredis';
 import { pino } from 'pino';
 import { startRedisCluster } from '../helpers/redis-cluster.js';
 import { startFakeProvider } from '../fake-provider/fake-provider.js';
@@ -20,11 +21,12 @@ t.teardown(() => provider.close());
 const reader = createRedisClient({ cluster: cluster.urls }, { commandTimeoutMs: 2000, logger: pino({ level: 'silent' }), name: 'test-reader' });
 t.teardown(() => closeRedis(reader));
 await waitForRedis(reader, 10_000);
-if (!('slots' in reader)) throw new Error('expected a Cluster client');
+if (!(reader instanceof Cluster)) throw new Error('expected a Cluster client');
+const clusterReader = reader;
 
 /** Index (into cluster.ports) of the master serving tenant `id`'s hash tag. */
 function masterOf(id: string): number {
-  const slots = reader.slots as string[][];
+  const slots = clusterReader.slots;
   const nodeKey = slots[hashSlot(`wj:{${id}}:`)]?.[0] ?? '';
   return cluster.ports.findIndex((port) => nodeKey.endsWith(`:${port}`));
 }

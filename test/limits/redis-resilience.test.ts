@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { createRedisClient, closeRedis, waitForRedis, StoreUnavailableError } from '../../proxy/limits/redis-connection.js';
@@ -14,6 +14,7 @@ async function connect(name: string): Promise<Redis> {
   const client = createRedisClient(redis.url, { commandTimeoutMs: 1000, logger, name });
   t.teardown(() => closeRedis(client));
   await waitForRedis(client, 5000);
+  if (!(client instanceof Redis)) throw new Error('expected a single-node client for a redis:// URL');
   return client;
 }
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POLICY_BUNDLE, REPO_ROOT, makeKey } from '../helpers/gateway.js';
+import { tsxChildEnv } from '../helpers/child-process.js';
 
 interface Exited {
   readonly code: number | null;
@@ -23,7 +24,7 @@ interface Started {
 function startMain(t: { teardown(fn: () => unknown): void }, args: readonly string[], env: Record<string, string> = {}): Started {
   const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/main.ts', ...args], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    env: tsxChildEnv({ PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };

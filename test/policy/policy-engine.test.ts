@@ -37,7 +37,7 @@ t.test('missing bundle at start is a startup error naming the path and the build
   const path = join(tempDir(t), 'nope/bundle.tar.gz');
   const { logger } = captureLogger();
   await t.rejects(PolicyEngine.load({ bundlePath: path, logger }), PolicyBundleError);
-  const err = await PolicyEngine.load({ bundlePath: path, logger }).catch((e: unknown) => e as Error);
+  const err = await PolicyEngine.load({ bundlePath: path, logger }).then(() => { throw new Error('expected the load to fail'); }, (e: unknown) => e as Error);
   t.match(err.message, path);
   t.match(err.message, 'npm run policy:build');
 });
@@ -52,7 +52,7 @@ t.test('corrupt bundle at start is a startup error', async (t) => {
   for (const [name, bytes, reason] of cases) {
     const path = join(dir, `${name.replaceAll(' ', '-')}.tar.gz`);
     writeFileSync(path, bytes);
-    const err = await PolicyEngine.load({ bundlePath: path, logger: captureLogger().logger }).catch((e: unknown) => e as Error);
+    const err = await PolicyEngine.load({ bundlePath: path, logger: captureLogger().logger }).then(() => { throw new Error('expected the load to fail'); }, (e: unknown) => e as Error);
     t.type(err, PolicyBundleError, name);
     t.match(err.message, path, `${name}: names the path`);
     t.match(err.message, reason, `${name}: says why`);

@@ -54,7 +54,7 @@ t.test('every internal spelling is refused and the loopback listener counts zero
   t.equal(v4.connections(), 0, 'the IPv4 loopback listener accepted no connection');
   if (v6) t.equal(v6.connections(), 0, 'the IPv6 loopback listener accepted no connection');
   // The same pool without the guard (an operator's own origin) does connect: the listener counts.
-  const ok = await pool.send({ origin: `http://127.0.0.1:${v4.port}`, path: '/', method: 'GET', headers: {} }, { signal: AbortSignal.timeout(3000) });
+  const ok = await pool.send({ origin: `http://127.0.0.1:${v4.port}`, path: '/', method: 'GET', headers: {}, body: undefined }, { signal: AbortSignal.timeout(3000) });
   await ok.body.text();
   t.equal(v4.connections(), 1, 'without the guard the listener is reached: the counter works');
 });

@@ -2,6 +2,7 @@ import t, { type Test } from 'tap';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { startGateway } from '../helpers/gateway.js';
+import { withTopK } from '../helpers/anthropic-top-k.js';
 import { startFakeProvider } from '../fake-provider/fake-provider.js';
 import { twoTenants } from './fixtures/tenants.js';
 import { waitForAuditFile } from './fixtures/audit-files.js';
@@ -114,7 +115,7 @@ t.test('every response carries the gateway request id under the names the SDKs r
     const cases: [string, () => Promise<unknown>, number][] = [
       ['401', () => bad.messages.create({ model: 'claude', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }), 401],
       ['404', () => anthropic.messages.create({ model: 'missing', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }), 404],
-      ['400', () => anthropic.messages.create({ model: 'fast', max_tokens: 5, top_k: 5, messages: [{ role: 'user', content: 'hi' }] }), 400], // top_k cannot be translated to an OpenAI tier
+      ['400', () => anthropic.messages.create(withTopK({ model: 'fast', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }, 5)), 400], // top_k cannot be translated to an OpenAI tier
     ];
     for (const [name, call, status] of cases) {
       const err = await call().catch((e: unknown) => e);

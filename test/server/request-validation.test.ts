@@ -3,6 +3,7 @@ import { Agent, request } from 'node:http';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { startGateway } from '../helpers/gateway.js';
+import { withTopK } from '../helpers/anthropic-top-k.js';
 import { startFakeProvider } from '../fake-provider/fake-provider.js';
 import { twoTenants } from './fixtures/tenants.js';
 
@@ -216,7 +217,7 @@ t.test('request validation at the HTTP edge', async (t) => {
       t.type(logprobs, OpenAI.BadRequestError);
       t.equal((logprobs as InstanceType<typeof OpenAI.BadRequestError>).param, 'logprobs');
       const anthropic = new Anthropic({ baseURL: gw.origin, apiKey: key, maxRetries: 0 });
-      const aErr = await anthropic.messages.create({ model: 'fast', max_tokens: 5, top_k: 3, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+      const aErr = await anthropic.messages.create(withTopK({ model: 'fast', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }, 3)).catch((e: unknown) => e);
       t.type(aErr, Anthropic.BadRequestError);
       t.match(JSON.stringify((aErr as InstanceType<typeof Anthropic.BadRequestError>).error), /invalid_request_error/);
       t.match((aErr as Error).message, /top_k/);

@@ -1,7 +1,8 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { startGateway, makeKey } from '../helpers/gateway.js';
+import { withTopK } from '../helpers/anthropic-top-k.js';
 import { startFakeProvider } from '../fake-provider/fake-provider.js';
 import { FAKE_THOUGHT_SIGNATURE } from '../fake-provider/gemini-fixtures.js';
 
@@ -10,7 +11,7 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwA
 const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
 type Json = Record<string, unknown>;
 
-async function setup(t: Tap.Test) {
+async function setup(t: Test) {
   const fake = await startFakeProvider();
   t.teardown(() => fake.close());
   const alice = makeKey('key-alice', 'alice');
@@ -105,7 +106,7 @@ t.test('the Anthropic SDK on a tier served by Gemini', async (t) => {
 
   t.test('non-stream and stream', async (t) => {
     fake.enqueue({ usage: { input: 20, output: 9, cached: 5 } });
-    const message = await client.messages.create({ model: 'flash', max_tokens: 40, top_k: 5, system: 'Be terse.', messages: [{ role: 'user', content: 'hi' }] });
+    const message = await client.messages.create(withTopK({ model: 'flash', max_tokens: 40, system: 'Be terse.', messages: [{ role: 'user', content: 'hi' }] }, 5));
     t.match(message, { type: 'message', content: [{ type: 'text', text: 'Hello from the fake provider, streaming word by word.' }], stop_reason: 'end_turn', usage: { input_tokens: 15, cache_read_input_tokens: 5, output_tokens: 9 } });
     t.match(fake.requests.at(-1)?.body, { systemInstruction: { parts: [{ text: 'Be terse.' }] }, generationConfig: { maxOutputTokens: 40, topK: 5 } });
     const stream = client.messages.stream({ model: 'flash', max_tokens: 40, messages: [{ role: 'user', content: 'hi' }] });

@@ -1,9 +1,9 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { chatToAnthropic } from '../../proxy/translate/chat-anthropic/index.js';
 import { messagesToOpenAi } from '../../proxy/translate/messages-openai/index.js';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
 
-function refusal(t: Tap.Test, fn: () => unknown, param: string): void {
+function refusal(t: Test, fn: () => unknown, param: string): void {
   try {
     fn();
     t.fail(`expected a 400 naming ${param}`);
