@@ -1,10 +1,11 @@
 import { isObject, type JsonObject } from '../../providers/json-fields.js';
 import { untranslatable } from '../translation-error.js';
+import type { FunctionTool, ToolChoice } from '../tool-vocabulary.js';
 
 /** Request pieces every client → Gemini pair builds the same way (WIRE-GEMINI.md §2, §6). */
 
 /** Function tools as one `functionDeclarations` list; the JSON Schema passes as `parametersJsonSchema`, untouched. */
-export function functionDeclarations(tools: readonly { name: unknown; description: unknown; schema: unknown }[]): JsonObject[] {
+export function functionDeclarations(tools: readonly FunctionTool[]): JsonObject[] {
   if (tools.length === 0) return [];
   return [{ functionDeclarations: tools.map((t) => {
     const out: JsonObject = { name: t.name, parametersJsonSchema: isObject(t.schema) ? t.schema : { type: 'object', properties: {} } };
@@ -13,10 +14,10 @@ export function functionDeclarations(tools: readonly { name: unknown; descriptio
   }) }];
 }
 
-/** `toolConfig` for a mode (`AUTO`, `ANY`, `NONE`) and, for a named tool, the one allowed function. */
-export function toolConfig(mode: 'AUTO' | 'ANY' | 'NONE', only?: string): JsonObject {
-  const config: JsonObject = { mode };
-  if (only !== undefined) config['allowedFunctionNames'] = [only];
+/** `toolConfig` from a tool choice: auto → `AUTO`, required → `ANY`, none → `NONE`, a named function → `ANY` allowing only it. */
+export function toolConfig(choice: ToolChoice): JsonObject {
+  const config: JsonObject = { mode: choice.mode === 'auto' ? 'AUTO' : choice.mode === 'none' ? 'NONE' : 'ANY' };
+  if (choice.named !== undefined) config['allowedFunctionNames'] = [choice.named];
   return { functionCallingConfig: config };
 }
 
