@@ -121,3 +121,14 @@ t.test('what Gemini cannot express is a 400 naming the field', async (t) => {
   refuses(t, () => chatToGemini({ model: 'x' }), 'messages');
   t.doesNotThrow(() => chatToGemini(ask({ n: 1, user: 'u', parallel_tool_calls: true, store: false })));
 });
+
+t.test('regression: parallel calls from another model carry the stand-in signature on the first call of the turn only', async (t) => {
+  const call = (id: string) => ({ id, type: 'function', function: { name: 'f', arguments: '{}' } });
+  const out = chatToGemini({ model: 'x', messages: [
+    user('go'),
+    { role: 'assistant', content: 'three at once', tool_calls: [call('c1'), call('c2'), call('c3')] },
+    { role: 'assistant', content: null, tool_calls: [call('c4')] },
+  ] });
+  const parts = (out['contents'] as { parts: Record<string, unknown>[] }[])[1]?.parts ?? [];
+  t.same(parts.map((p) => p['thoughtSignature'] ?? null), [null, 'skip_thought_signature_validator', null, null, null], 'text, then one signed call; the merged turn stays one turn with one signature');
+});
