@@ -33,3 +33,13 @@ t.test('callShape: native when the provider speaks the client API, else the pair
   t.match(callShape('gemini', 'openai', 'chat'), { translator: chatToGeminiTranslator, upstreamRoute: 'chat' });
   t.equal(callShape('anthropic', 'openai', 'embeddings'), undefined, 'no pair, no shape');
 });
+
+t.test('every pair gives each request its own stream transform (stream state never leaks between requests)', async (t) => {
+  for (const translator of [chatToAnthropic, messagesToOpenAi, chatToGeminiTranslator, messagesToGeminiTranslator, responsesToAnthropic]) {
+    const name = `${translator.client} → ${translator.provider}`;
+    const first = translator.stream();
+    const second = translator.stream();
+    t.not(first, second, name);
+    t.same(second.onEnd(), [], `${name}: a fresh transform has nothing to flush`);
+  }
+});
