@@ -3,7 +3,7 @@ import { malformed, untranslatable } from '../translation-error.js';
 import { refuseUnmapped } from '../request-fields.js';
 import { chatText, chatToolCall, chatToolChoice, chatTools, walkChatMessages } from '../chat-request.js';
 import { ContentsBuilder, mediaPart, type GeminiPart } from '../gemini/gemini-contents.js';
-import { functionDeclarations, stopSequences, toolConfig } from '../gemini/gemini-request.js';
+import { functionDeclarations, geminiToolConfig, stopSequences } from '../gemini/gemini-request.js';
 
 /**
  * OpenAI Chat Completions request → Gemini `generateContent` body (WIRE-GEMINI.md §6):
@@ -84,7 +84,7 @@ export function chatToGemini(body: Readonly<JsonObject>): JsonObject {
   const tools = body['tools'] === undefined || body['tools'] === null ? [] : functionDeclarations(chatTools(body['tools']));
   if (tools.length > 0) out['tools'] = tools;
   const choice = chatToolChoice(body['tool_choice']);
-  if (choice) out['toolConfig'] = toolConfig(choice);
+  if (choice) out['toolConfig'] = geminiToolConfig(choice);
   const config = generationConfig(body);
   if (Object.keys(config).length > 0) out['generationConfig'] = config;
   return out;

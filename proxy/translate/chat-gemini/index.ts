@@ -3,4 +3,4 @@ import { chatToGemini } from './chat-to-gemini.js';
 import { geminiToChat, GeminiToChatStream } from './gemini-to-chat.js';
 
 /** OpenAI Chat Completions client → Gemini `generateContent` provider. */
-export const chatToGeminiTranslator = geminiTranslator('chat', chatToGemini, geminiToChat, GeminiToChatStream);
+export const chatToGeminiTranslator = geminiTranslator('chat', 'chat', chatToGemini, geminiToChat, GeminiToChatStream);

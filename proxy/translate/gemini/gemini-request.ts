@@ -14,11 +14,16 @@ export function functionDeclarations(tools: readonly FunctionTool[]): JsonObject
   }) }];
 }
 
-/** `toolConfig` from a tool choice: auto → `AUTO`, required → `ANY`, none → `NONE`, a named function → `ANY` allowing only it. */
-export function toolConfig(choice: ToolChoice): JsonObject {
-  const config: JsonObject = { mode: choice.mode === 'auto' ? 'AUTO' : choice.mode === 'none' ? 'NONE' : 'ANY' };
-  if (choice.named !== undefined) config['allowedFunctionNames'] = [choice.named];
+/** `toolConfig` for a mode (`AUTO`, `ANY`, `NONE`) and, for a named tool, the one allowed function. */
+export function toolConfig(mode: 'AUTO' | 'ANY' | 'NONE', only?: string): JsonObject {
+  const config: JsonObject = { mode };
+  if (only !== undefined) config['allowedFunctionNames'] = [only];
   return { functionCallingConfig: config };
+}
+
+/** `toolConfig` from a client's tool choice: auto → `AUTO`, required → `ANY`, none → `NONE`, a named function → `ANY` allowing only it. */
+export function geminiToolConfig(choice: ToolChoice): JsonObject {
+  return toolConfig(choice.mode === 'auto' ? 'AUTO' : choice.mode === 'none' ? 'NONE' : 'ANY', choice.named);
 }
 
 /** Stop sequences (Gemini takes at most 5: more is refused rather than silently cut). */

@@ -3,4 +3,4 @@ import { messagesToGemini } from './messages-to-gemini.js';
 import { geminiToMessage, GeminiToMessageStream } from './gemini-to-message.js';
 
 /** Anthropic Messages client → Gemini `generateContent` provider. */
-export const messagesToGeminiTranslator = geminiTranslator('messages', messagesToGemini, geminiToMessage, GeminiToMessageStream);
+export const messagesToGeminiTranslator = geminiTranslator('messages', 'messages', messagesToGemini, geminiToMessage, GeminiToMessageStream);

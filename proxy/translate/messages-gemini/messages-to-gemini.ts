@@ -3,7 +3,7 @@ import { malformed, untranslatable } from '../translation-error.js';
 import { refuseUnmapped } from '../request-fields.js';
 import { blockSourceUrl, messagesText, messagesTools, messagesToolChoice } from '../messages-request.js';
 import { ContentsBuilder, mediaPart, type GeminiPart } from '../gemini/gemini-contents.js';
-import { functionDeclarations, stopSequences, toolConfig } from '../gemini/gemini-request.js';
+import { functionDeclarations, geminiToolConfig, stopSequences } from '../gemini/gemini-request.js';
 
 /**
  * Anthropic Messages request → Gemini `generateContent` body (WIRE-GEMINI.md §6): `system` →
@@ -82,7 +82,7 @@ export function messagesToGemini(body: Readonly<JsonObject>): JsonObject {
   const declared = body['tools'] === undefined || body['tools'] === null ? [] : functionDeclarations(messagesTools(body['tools']));
   if (declared.length > 0) out['tools'] = declared;
   const { choice } = messagesToolChoice(body['tool_choice']);
-  if (choice) out['toolConfig'] = toolConfig(choice);
+  if (choice) out['toolConfig'] = geminiToolConfig(choice);
   out['generationConfig'] = generationConfig(body);
   return out;
 }
