@@ -30,8 +30,7 @@ function turnParts(builder: ContentsBuilder, role: 'user' | 'assistant', content
       case 'text':
         return [{ text: String(block['text'] ?? '') }];
       case 'image':
-      case 'document':
-        {
+      case 'document': {
         const source = blockSourceUrl(block, at);
         return [mediaPart(source.url, source.param)];
       }
