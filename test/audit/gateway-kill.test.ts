@@ -11,7 +11,6 @@ import { spawnGatewayChild, type GatewayChild } from './fixtures/gateway-child.j
 import { startChatLoad } from './fixtures/chat-load.js';
 import { acmeChatTenant } from './fixtures/config.js';
 import { recordFiles, waitFor } from './fixtures/files.js';
-import { tsLoaderArgs } from '../helpers/ts-child.js';
 
 /**
  * Issue 6, acceptance "kill -9 under load", at gateway level: real HTTP into a real gateway
@@ -32,7 +31,7 @@ interface VerifyJson {
 
 /** `npm run audit:verify -- --tenant acme --date D --dir DIR --json`, the real CLI. */
 async function auditVerify(dir: string, date: string): Promise<{ code: number | null; report: VerifyJson; stderr: string }> {
-  const child = spawn(process.execPath, [...tsLoaderArgs(), 'proxy/cli/audit-verify.ts', '--tenant', 'acme', '--date', date, '--dir', dir, '--json'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'proxy/cli/audit-verify.ts', '--tenant', 'acme', '--date', date, '--dir', dir, '--json'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));

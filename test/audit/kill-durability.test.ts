@@ -12,7 +12,6 @@ import { FileSink } from '../../proxy/audit/file-sink.js';
 import { fileAuditConfig, s3AuditConfig } from './fixtures/config.js';
 import { startS3, s3Client, listAllKeys } from './fixtures/s3.js';
 import { waitFor } from './fixtures/files.js';
-import { tsLoaderArgs } from '../helpers/ts-child.js';
 
 const childScript = fileURLToPath(new URL('./fixtures/append-child.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -23,7 +22,7 @@ const MIN_ACKED = 400;
  * Returns the ids whose append had resolved (complete lines only).
  */
 async function runAndKill(args: string[]): Promise<{ acked: string[]; signal: NodeJS.Signals | null }> {
-  const child = spawn(process.execPath, [...tsLoaderArgs(), childScript, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', childScript, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));

@@ -10,13 +10,12 @@ import { recordHash } from '../../proxy/audit/hash-chain.js';
 import { mintTenantScope } from '../../proxy/identity/tenant-scope.js';
 import type { AuditRecord } from '../../proxy/audit/audit-record.js';
 import { fileAuditConfig } from './fixtures/config.js';
-import { tsLoaderArgs } from '../helpers/ts-child.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const DATE = '2026-11-28';
 
 function verify(args: string[]): { code: number | null; out: string } {
-  const r = spawnSync(process.execPath, [...tsLoaderArgs(), 'proxy/cli/audit-verify.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'proxy/cli/audit-verify.ts', ...args], { cwd: repoRoot, encoding: 'utf8' });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tsLoaderArgs } from '../helpers/ts-child.js';
 
 /** Project root, for CLI scripts and shipped config files. */
 export const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,12 +20,12 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /**
- * Runs a CLI script as users do (a real process; through tsx, or tap's TypeScript loader under tap: see ts-child.ts) with `env` added to its
+ * Runs a CLI script as users do (a real process through tsx) with `env` added to its
  * environment. Each start costs about a second, so tests start independent runs together.
  */
 export function runCli(script: string, args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...tsLoaderArgs(), join(root, script), ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, script), ...args], {
       cwd: root,
       env: childEnv(options.env ?? {}),
       timeout: 30_000,

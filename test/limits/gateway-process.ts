@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, POLICY_BUNDLE } from '../helpers/gateway.js';
-import { tsLoaderArgs } from '../helpers/ts-child.js';
 
 export interface GatewayProcess {
   readonly origin: string;
@@ -33,7 +32,7 @@ export async function spawnGateway(t: { teardown(fn: () => unknown): void }, raw
   };
   const file = join(dir, 'gateway.yaml');
   writeFileSync(file, JSON.stringify(config));
-  const child = spawn(process.execPath, [...tsLoaderArgs(), join(REPO_ROOT, 'proxy/main.ts'), '--config', file, ...extraArgs], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'proxy/main.ts'), '--config', file, ...extraArgs], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
