@@ -1,6 +1,6 @@
 import { isObject, sseEventType, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
 import type { SseEvent, SseTransform } from '../../providers/sse-types.js';
-import { chatUsage, finishReason, openAiErrorType } from './anthropic-to-chat.js';
+import { chatUsage, finishReason, openAiErrorType } from '../anthropic-openai-vocabulary.js';
 import { ChatChunks } from '../chat-chunks.js';
 
 /**

@@ -57,21 +57,31 @@ export class ContentsBuilder {
   /** Call id → function name, from the model turns seen so far. */
   readonly #names = new Map<string, string>();
 
-  /** Adds parts to a turn (merged into the previous turn of the same role); empty text is dropped. */
+  /**
+   * Adds parts to a turn (merged into the previous turn of the same role); empty text is
+   * dropped. The first function call of a model turn that carries no signature gets the
+   * documented stand-in; later calls of the turn carry none (Gemini's parallel-call rule).
+   */
   add(role: GeminiContent['role'], parts: readonly GeminiPart[]): void {
     const kept = parts.filter((p) => !(typeof p['text'] === 'string' && p['text'].length === 0));
     if (kept.length === 0) return;
     const last = this.contents[this.contents.length - 1];
-    if (last && last.role === role) last.parts.push(...kept);
-    else this.contents.push({ role, parts: [...kept] });
+    const turn = last && last.role === role ? last : undefined;
+    let called = turn !== undefined && turn.parts.some((p) => p['functionCall'] !== undefined);
+    const signed = kept.map((p) => {
+      if (p['functionCall'] === undefined) return p;
+      const first = !called;
+      called = true;
+      return first && p['thoughtSignature'] === undefined ? { ...p, thoughtSignature: DUMMY_SIGNATURE } : p;
+    });
+    if (turn) turn.parts.push(...signed);
+    else this.contents.push({ role, parts: signed });
   }
 
-  /** A model function call; the first call of a turn carries its signature (or the documented stand-in). */
+  /** A model function call, with the thought signature its id carries (see {@link add} for the stand-in). */
   call(id: unknown, name: string, args: JsonObject): GeminiPart {
     if (typeof id === 'string') this.#names.set(id, name);
-    const last = this.contents[this.contents.length - 1];
-    const firstOfTurn = !last || last.role !== 'model' || !last.parts.some((p) => p['functionCall'] !== undefined);
-    const signature = signatureOf(id) ?? (firstOfTurn ? DUMMY_SIGNATURE : undefined);
+    const signature = signatureOf(id);
     const part: GeminiPart = { functionCall: { name, args } };
     if (signature !== undefined) part['thoughtSignature'] = signature;
     return part;

@@ -1,13 +1,6 @@
-import type { Translator } from '../translator.js';
+import { geminiTranslator } from '../gemini/gemini-translator.js';
 import { messagesToGemini } from './messages-to-gemini.js';
 import { geminiToMessage, GeminiToMessageStream } from './gemini-to-message.js';
 
 /** Anthropic Messages client → Gemini `generateContent` provider. */
-export const messagesToGeminiTranslator: Translator = {
-  client: 'messages',
-  provider: 'gemini',
-  upstreamRoute: 'messages',
-  request: (body) => messagesToGemini(body),
-  response: geminiToMessage,
-  stream: () => new GeminiToMessageStream(),
-};
+export const messagesToGeminiTranslator = geminiTranslator('messages', 'messages', messagesToGemini, geminiToMessage, GeminiToMessageStream);

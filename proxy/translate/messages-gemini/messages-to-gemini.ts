@@ -1,9 +1,9 @@
 import { isObject, type JsonObject } from '../../providers/json-fields.js';
-import { toDataUrl } from '../data-url.js';
 import { malformed, untranslatable } from '../translation-error.js';
 import { refuseUnmapped } from '../request-fields.js';
+import { blockSourceUrl, messagesText, messagesTools, messagesToolChoice } from '../messages-request.js';
 import { ContentsBuilder, mediaPart, type GeminiPart } from '../gemini/gemini-contents.js';
-import { functionDeclarations, stopSequences, toolConfig } from '../gemini/gemini-request.js';
+import { functionDeclarations, geminiToolConfig, stopSequences } from '../gemini/gemini-request.js';
 
 /**
  * Anthropic Messages request → Gemini `generateContent` body (WIRE-GEMINI.md §6): `system` →
@@ -14,15 +14,6 @@ import { functionDeclarations, stopSequences, toolConfig } from '../gemini/gemin
 
 const IGNORED = new Set(['model', 'messages', 'system', 'max_tokens', 'stream', 'metadata', 'temperature', 'top_p', 'top_k', 'stop_sequences', 'tools', 'tool_choice', 'thinking', 'service_tier']);
 
-function textOf(content: unknown, param: string): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) throw malformed(param, 'must be a string or an array of content blocks.');
-  return content.map((b, i) => {
-    if (!isObject(b) || b['type'] !== 'text') throw untranslatable(`${param}[${i}]`, 'only text blocks are allowed here.');
-    return String(b['text'] ?? '');
-  }).join('\n');
-}
-
 function blocksOf(content: unknown, param: string): JsonObject[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   if (!Array.isArray(content)) throw malformed(param, 'must be a string or an array of content blocks.');
@@ -32,13 +23,6 @@ function blocksOf(content: unknown, param: string): JsonObject[] {
   });
 }
 
-function imagePart(block: JsonObject, param: string): GeminiPart {
-  const source = isObject(block['source']) ? block['source'] : {};
-  if (source['type'] === 'base64' && typeof source['media_type'] === 'string' && typeof source['data'] === 'string') return mediaPart(toDataUrl(source['media_type'], source['data']), `${param}.source`);
-  if (source['type'] === 'url' && typeof source['url'] === 'string') return mediaPart(source['url'], `${param}.source.url`);
-  throw untranslatable(`${param}.source`, 'only base64 and url sources translate.');
-}
-
 function turnParts(builder: ContentsBuilder, role: 'user' | 'assistant', content: unknown, param: string): GeminiPart[] {
   return blocksOf(content, param).flatMap((block, i): GeminiPart[] => {
     const at = `${param}[${i}]`;
@@ -46,14 +30,16 @@ function turnParts(builder: ContentsBuilder, role: 'user' | 'assistant', content
       case 'text':
         return [{ text: String(block['text'] ?? '') }];
       case 'image':
-      case 'document':
-        return [imagePart(block, at)];
+      case 'document': {
+        const source = blockSourceUrl(block, at);
+        return [mediaPart(source.url, source.param)];
+      }
       case 'tool_use':
         if (role !== 'assistant') break;
         return [builder.call(block['id'], String(block['name']), isObject(block['input']) ? block['input'] : {})];
       case 'tool_result':
         if (role !== 'user') break;
-        return [builder.result(block['tool_use_id'], textOf(block['content'] ?? '', `${at}.content`), block['is_error'] === true, `${at}.tool_use_id`)];
+        return [builder.result(block['tool_use_id'], messagesText(block['content'] ?? '', `${at}.content`), block['is_error'] === true, `${at}.tool_use_id`)];
       case 'thinking':
       case 'redacted_thinking':
         if (role === 'assistant') return [];
@@ -89,23 +75,13 @@ export function messagesToGemini(body: Readonly<JsonObject>): JsonObject {
   const out: JsonObject = { contents: builder.contents };
   const system = body['system'];
   if (system !== undefined && system !== null) {
-    const said = textOf(system, 'system');
+    const said = messagesText(system, 'system');
     if (said.length > 0) out['systemInstruction'] = { parts: [{ text: said }] };
   }
-  const tools = Array.isArray(body['tools']) ? body['tools'] : [];
-  const declared = functionDeclarations(tools.map((tool, i) => {
-    if (!isObject(tool) || (tool['type'] !== undefined && tool['type'] !== 'custom') || !isObject(tool['input_schema'])) throw untranslatable(`tools[${i}]`, 'only client tools with an input_schema translate (no server tools).');
-    return { name: tool['name'], description: tool['description'], schema: tool['input_schema'] };
-  }));
+  const declared = body['tools'] === undefined || body['tools'] === null ? [] : functionDeclarations(messagesTools(body['tools']));
   if (declared.length > 0) out['tools'] = declared;
-  const choice = body['tool_choice'];
-  if (isObject(choice)) {
-    if (choice['type'] === 'auto') out['toolConfig'] = toolConfig('AUTO');
-    else if (choice['type'] === 'any') out['toolConfig'] = toolConfig('ANY');
-    else if (choice['type'] === 'none') out['toolConfig'] = toolConfig('NONE');
-    else if (choice['type'] === 'tool' && typeof choice['name'] === 'string') out['toolConfig'] = toolConfig('ANY', choice['name']);
-    else throw untranslatable('tool_choice.type', 'use auto, any, none or tool.');
-  }
+  const { choice } = messagesToolChoice(body['tool_choice']);
+  if (choice) out['toolConfig'] = geminiToolConfig(choice);
   out['generationConfig'] = generationConfig(body);
   return out;
 }

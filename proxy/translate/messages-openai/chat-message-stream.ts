@@ -1,6 +1,6 @@
 import { isObject, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
 import type { SseEvent, SseTransform } from '../../providers/sse-types.js';
-import { anthropicErrorType, anthropicUsage, stopReason } from './chat-to-message.js';
+import { anthropicErrorType, anthropicUsage, stopReason } from '../anthropic-openai-vocabulary.js';
 
 function event(type: string, fields: JsonObject): SseEvent {
   return { event: type, data: JSON.stringify({ type, ...fields }) };

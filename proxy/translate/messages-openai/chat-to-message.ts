@@ -1,36 +1,5 @@
-import { count, isObject, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
-
-/** OpenAI chat → Anthropic vocabulary shared by the complete answer and the stream of this pair. */
-
-/** `finish_reason` → `stop_reason` (WIRE.md §7: `stop_sequence` vs `end_turn` is not knowable). */
-export function stopReason(finish: unknown): string {
-  switch (finish) {
-    case 'length':
-      return 'max_tokens';
-    case 'tool_calls':
-    case 'function_call':
-      return 'tool_use';
-    case 'content_filter':
-      return 'refusal';
-    default:
-      return 'end_turn';
-  }
-}
-
-/** OpenAI usage → Anthropic usage: `input_tokens` excludes the cached part, reported as cache reads. */
-export function anthropicUsage(usage: unknown): JsonObject {
-  const u = isObject(usage) ? usage : {};
-  const details = isObject(u['prompt_tokens_details']) ? u['prompt_tokens_details'] : {};
-  const cached = count(details['cached_tokens']);
-  return { input_tokens: Math.max(0, count(u['prompt_tokens']) - cached), cache_creation_input_tokens: 0, cache_read_input_tokens: cached, output_tokens: count(u['completion_tokens']) };
-}
-
-/** Anthropic's `error.type` for an OpenAI error (mid-stream errors). */
-export function anthropicErrorType(openAiType: unknown, code: unknown): string {
-  if (openAiType === 'rate_limit_exceeded' || code === 'rate_limit_exceeded' || openAiType === 'tokens' || openAiType === 'requests') return 'rate_limit_error';
-  if (openAiType === 'invalid_request_error') return 'invalid_request_error';
-  return 'api_error';
-}
+import { isObject, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
+import { anthropicUsage, stopReason } from '../anthropic-openai-vocabulary.js';
 
 /** The tool-use input of an arguments string; `{}` when it is not a JSON object (as peers do). */
 export function toolInput(args: unknown): JsonObject {

@@ -1,8 +1,9 @@
 import { isObject, type JsonObject } from '../../providers/json-fields.js';
 import { isReasoningModel } from '../../client-apis/chat/chat-format.js';
-import { toDataUrl } from '../data-url.js';
 import { malformed, untranslatable } from '../translation-error.js';
 import { refuseUnmapped } from '../request-fields.js';
+import { blockSourceUrl, messagesText, messagesTools, messagesToolChoice } from '../messages-request.js';
+import type { FunctionTool } from '../tool-vocabulary.js';
 
 /**
  * Anthropic Messages request → OpenAI Chat Completions request (WIRE.md §7, read backwards):
@@ -13,26 +14,6 @@ import { refuseUnmapped } from '../request-fields.js';
  */
 
 const IGNORED = new Set(['model', 'messages', 'system', 'max_tokens', 'stream', 'metadata', 'temperature', 'top_p', 'stop_sequences', 'tools', 'tool_choice', 'thinking', 'service_tier']);
-
-function textOf(content: unknown, param: string): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) throw malformed(param, 'must be a string or an array of content blocks.');
-  return content
-    .map((block, i) => {
-      if (!isObject(block) || block['type'] !== 'text' || typeof block['text'] !== 'string') throw untranslatable(`${param}[${i}]`, 'only text blocks are allowed here.');
-      return block['text'];
-    })
-    .join('\n');
-}
-
-function imagePart(block: JsonObject, param: string): JsonObject {
-  const source = isObject(block['source']) ? block['source'] : {};
-  if (source['type'] === 'base64' && typeof source['media_type'] === 'string' && typeof source['data'] === 'string') {
-    return { type: 'image_url', image_url: { url: toDataUrl(source['media_type'], source['data']) } };
-  }
-  if (source['type'] === 'url' && typeof source['url'] === 'string') return { type: 'image_url', image_url: { url: source['url'] } };
-  throw untranslatable(`${param}.source`, 'only base64 and url image sources translate.');
-}
 
 function userMessages(content: unknown, param: string): JsonObject[] {
   if (typeof content === 'string') return [{ role: 'user', content }];
@@ -47,10 +28,10 @@ function userMessages(content: unknown, param: string): JsonObject[] {
         parts.push({ type: 'text', text: String(block['text'] ?? '') });
         return;
       case 'image':
-        parts.push(imagePart(block, at));
+        parts.push({ type: 'image_url', image_url: { url: blockSourceUrl(block, at).url } });
         return;
       case 'tool_result':
-        tools.push({ role: 'tool', tool_call_id: block['tool_use_id'], content: textOf(block['content'] ?? '', `${at}.content`) });
+        tools.push({ role: 'tool', tool_call_id: block['tool_use_id'], content: messagesText(block['content'] ?? '', `${at}.content`) });
         return;
       default:
         throw untranslatable(`${at}.type`, `content block '${String(block['type'])}' has no OpenAI chat equivalent.`);
@@ -76,28 +57,19 @@ function assistantMessage(content: unknown, param: string): JsonObject {
   return out;
 }
 
-function tools(value: unknown): JsonObject[] {
-  if (!Array.isArray(value)) throw malformed('tools', 'must be an array.');
-  return value.map((tool, i) => {
-    if (!isObject(tool) || (tool['type'] !== undefined && tool['type'] !== 'custom') || !isObject(tool['input_schema'])) {
-      throw untranslatable(`tools[${i}]`, 'only client tools with an input_schema translate (no server tools).');
-    }
-    const fn: JsonObject = { name: tool['name'], parameters: tool['input_schema'] };
-    if (typeof tool['description'] === 'string') fn['description'] = tool['description'];
-    return { type: 'function', function: fn };
-  });
+/** OpenAI chat's `tools` entry for a function tool. */
+function chatTool(tool: FunctionTool): JsonObject {
+  const fn: JsonObject = { name: tool.name, parameters: tool.schema };
+  if (typeof tool.description === 'string') fn['description'] = tool.description;
+  return { type: 'function', function: fn };
 }
 
+/** OpenAI chat's `tool_choice` (and `parallel_tool_calls: false`) from Anthropic's. */
 function toolChoice(value: unknown, out: JsonObject): void {
-  if (value === undefined || value === null) return;
-  if (!isObject(value)) throw malformed('tool_choice', 'must be an object.');
-  const type = value['type'];
-  if (type === 'auto') out['tool_choice'] = 'auto';
-  else if (type === 'any') out['tool_choice'] = 'required';
-  else if (type === 'none') out['tool_choice'] = 'none';
-  else if (type === 'tool' && typeof value['name'] === 'string') out['tool_choice'] = { type: 'function', function: { name: value['name'] } };
-  else throw untranslatable('tool_choice.type', 'use auto, any, none or tool.');
-  if (value['disable_parallel_tool_use'] === true) out['parallel_tool_calls'] = false;
+  const { choice, parallel } = messagesToolChoice(value);
+  if (choice?.named !== undefined) out['tool_choice'] = { type: 'function', function: { name: choice.named } };
+  else if (choice) out['tool_choice'] = choice.mode;
+  if (parallel === false) out['parallel_tool_calls'] = false;
 }
 
 function refuseUnsupported(body: Readonly<JsonObject>): void {
@@ -112,7 +84,7 @@ export function messagesToChat(body: Readonly<JsonObject>, model: string, stream
   const messages: JsonObject[] = [];
   const system = body['system'];
   if (system !== undefined && system !== null) {
-    const said = textOf(system, 'system');
+    const said = messagesText(system, 'system');
     if (said.length > 0) messages.push({ role: 'system', content: said });
   }
   const turns = body['messages'];
@@ -132,7 +104,7 @@ export function messagesToChat(body: Readonly<JsonObject>, model: string, stream
   if (Array.isArray(stop) && stop.length > 0) out['stop'] = stop;
   const metadata = body['metadata'];
   if (isObject(metadata) && typeof metadata['user_id'] === 'string') out['user'] = metadata['user_id'];
-  if (body['tools'] !== undefined && body['tools'] !== null) out['tools'] = tools(body['tools']);
+  if (body['tools'] !== undefined && body['tools'] !== null) out['tools'] = messagesTools(body['tools']).map(chatTool);
   toolChoice(body['tool_choice'], out);
   return out;
 }

@@ -1,9 +1,8 @@
 import { isObject, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
-import { isHttpUrl, parseDataUrl } from '../data-url.js';
 import { malformed, untranslatable } from '../translation-error.js';
-import { DEFAULT_MAX_TOKENS } from '../chat-anthropic/chat-to-messages.js';
 import { refuseUnmapped } from '../request-fields.js';
-import { anthropicTool, anthropicToolChoice, pushTurn, type AnthropicBlock, type AnthropicTurn } from '../anthropic-request.js';
+import { anthropicContent, anthropicMedia, anthropicTool, anthropicToolChoice, DEFAULT_MAX_TOKENS, pushTurn, type AnthropicBlock, type AnthropicTurn } from '../anthropic-request.js';
+import type { ToolChoice } from '../tool-vocabulary.js';
 
 /**
  * OpenAI Responses request → Anthropic Messages request (WIRE.md §4, §7): `instructions` and
@@ -17,25 +16,16 @@ const IGNORED = new Set(['model', 'input', 'instructions', 'max_output_tokens', 
 type Block = AnthropicBlock;
 type Turn = AnthropicTurn;
 
-function imageBlock(part: JsonObject, param: string): Block {
+function inputPart(part: JsonObject, param: string): Block | undefined {
+  if ((part['type'] === 'input_text' || part['type'] === 'output_text') && typeof part['text'] === 'string') return { type: 'text', text: part['text'] };
+  if (part['type'] !== 'input_image') return undefined;
   const url = part['image_url'];
   if (typeof url !== 'string') throw untranslatable(`${param}.image_url`, 'only image URLs translate (no file ids).');
-  const inline = parseDataUrl(url);
-  if (inline) return { type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.data } };
-  if (isHttpUrl(url)) return { type: 'image', source: { type: 'url', url } };
-  throw untranslatable(`${param}.image_url`, 'Anthropic takes http(s) URLs or base64 data URLs.');
+  return anthropicMedia(url, `${param}.image_url`);
 }
 
 function contentBlocks(content: unknown, param: string): Block[] {
-  if (typeof content === 'string') return content.length > 0 ? [{ type: 'text', text: content }] : [];
-  if (!Array.isArray(content)) throw malformed(param, 'must be a string or an array of content parts.');
-  return content.map((part, i): Block => {
-    const at = `${param}[${i}]`;
-    if (!isObject(part)) throw malformed(at, 'must be an object.');
-    if ((part['type'] === 'input_text' || part['type'] === 'output_text') && typeof part['text'] === 'string') return { type: 'text', text: part['text'] };
-    if (part['type'] === 'input_image') return imageBlock(part, at);
-    throw untranslatable(`${at}.type`, `content part '${String(part['type'])}' has no Anthropic equivalent.`);
-  }).filter((b) => b['type'] !== 'text' || b['text'] !== '');
+  return anthropicContent(content, param, inputPart);
 }
 
 function textOf(content: unknown, param: string): string {
@@ -81,14 +71,16 @@ function tools(value: unknown): Block[] {
   if (!Array.isArray(value)) throw malformed('tools', 'must be an array.');
   return value.map((tool, i) => {
     if (!isObject(tool) || tool['type'] !== 'function') throw untranslatable(`tools[${i}].type`, 'only function tools translate (no built-in tools).');
-    return anthropicTool(tool['name'], tool['description'], tool['parameters']);
+    return anthropicTool({ name: tool['name'], description: tool['description'], schema: tool['parameters'] });
   });
 }
 
-function toolChoice(value: unknown, parallel: unknown): Block | undefined {
-  const named = isObject(value) && value['type'] === 'function' && typeof value['name'] === 'string' ? value['name'] : undefined;
-  if (named === undefined && value !== undefined && value !== null && value !== 'auto' && value !== 'required' && value !== 'none') throw untranslatable('tool_choice', 'use auto, required, none or a named function.');
-  return anthropicToolChoice(typeof value === 'string' ? (value as 'auto' | 'required' | 'none') : undefined, named, parallel);
+/** Responses' `tool_choice`: `auto`, `required`, `none` or a flat `{type:"function", name}`. */
+function toolChoice(value: unknown): ToolChoice | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === 'auto' || value === 'required' || value === 'none') return { mode: value };
+  if (isObject(value) && value['type'] === 'function' && typeof value['name'] === 'string') return { mode: 'required', named: value['name'] };
+  throw untranslatable('tool_choice', 'use auto, required, none or a named function.');
 }
 
 function refuseUnsupported(body: Readonly<JsonObject>): void {
@@ -113,7 +105,7 @@ export function responsesToMessages(body: Readonly<JsonObject>, model: string, s
   for (const field of ['temperature', 'top_p'] as const) if (typeof body[field] === 'number') out[field] = body[field];
   if (typeof body['user'] === 'string') out['metadata'] = { user_id: body['user'] };
   if (body['tools'] !== undefined && body['tools'] !== null) out['tools'] = tools(body['tools']);
-  const choice = toolChoice(body['tool_choice'], body['parallel_tool_calls']);
+  const choice = anthropicToolChoice(toolChoice(body['tool_choice']), body['parallel_tool_calls']);
   if (choice) out['tool_choice'] = choice;
   return out;
 }
