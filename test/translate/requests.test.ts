@@ -74,8 +74,8 @@ t.test('Messages → chat: reasoning models get max_completion_tokens; tool_choi
 });
 
 t.test('complete answers: stop reasons and usage both ways', async (t) => {
-  const chat = chatToAnthropic.response({ id: 'msg_1', model: 'c', content: [{ type: 'thinking', thinking: 'hmm' }, { type: 'text', text: 'hi' }], stop_reason: 'max_tokens', usage: { input_tokens: 3, cache_creation_input_tokens: 2, cache_read_input_tokens: 5, output_tokens: 4 } });
+  const chat = chatToAnthropic.response({ id: 'msg_1', model: 'c', content: [{ type: 'thinking', thinking: 'hmm' }, { type: 'text', text: 'hi' }], stop_reason: 'max_tokens', usage: { input_tokens: 3, cache_creation_input_tokens: 2, cache_read_input_tokens: 5, output_tokens: 4 } }, { body: {}, model: 'c' });
   t.match(chat, { object: 'chat.completion', choices: [{ message: { role: 'assistant', content: 'hi' }, finish_reason: 'length' }], usage: { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14, prompt_tokens_details: { cached_tokens: 5 } } });
-  const message = messagesToOpenAi.response({ id: 'c1', model: 'g', choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: 'I cannot' }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 4 } } });
+  const message = messagesToOpenAi.response({ id: 'c1', model: 'g', choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: 'I cannot' }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 4 } } }, { body: {}, model: 'g' });
   t.match(message, { type: 'message', content: [{ type: 'text', text: 'I cannot' }], stop_reason: 'refusal', usage: { input_tokens: 6, cache_read_input_tokens: 4, output_tokens: 2 } });
 });

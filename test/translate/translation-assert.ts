@@ -1,3 +1,4 @@
+import type { Test } from 'tap';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
 import { renderErrorBody } from '../../proxy/errors/render.js';
 import type { SseEvent, SseTransform } from '../../proxy/providers/sse-types.js';
@@ -6,7 +7,7 @@ import type { SseEvent, SseTransform } from '../../proxy/providers/sse-types.js'
  * Asserts `fn` refuses with the 400 a client sees: `invalid_request`, naming `param`, in the
  * OpenAI error body (`error.param`) and the Anthropic one (`invalid_request_error`).
  */
-export function refuses(t: Tap.Test, fn: () => unknown, param: string, message?: RegExp): void {
+export function refuses(t: Test, fn: () => unknown, param: string, message?: RegExp): void {
   let thrown: unknown;
   try {
     fn();

@@ -1,6 +1,7 @@
 import { isObject, sseEventType, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
 import type { SseEvent, SseTransform } from '../../providers/sse-types.js';
-import { callItem, completion, messageItem, responseFrame, responsesUsage } from './message-to-response.js';
+import { callItem, completion, responsesUsage } from './message-to-response.js';
+import { messageItem, responseFrame } from '../responses-output.js';
 
 /** One output item being streamed: a message (text) or a function call. */
 interface OpenItem {

@@ -1,4 +1,5 @@
 import { count, isObject, type JsonObject } from '../../providers/json-fields.js';
+import { messageItem, responseFrame } from '../responses-output.js';
 
 /** Anthropic → OpenAI Responses vocabulary shared by the complete answer and the stream of this pair. */
 
@@ -16,20 +17,6 @@ export function completion(stopReason: unknown): { status: string; incomplete_de
   if (stopReason === 'max_tokens' || stopReason === 'model_context_window_exceeded') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
   if (stopReason === 'refusal') return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
   return { status: 'completed', incomplete_details: null };
-}
-
-/** The Response object's fixed frame (fields the SDK types require), around `output`. */
-export function responseFrame(id: string, model: string, createdAt: number): JsonObject {
-  return {
-    id, object: 'response', created_at: createdAt, status: 'in_progress', error: null, incomplete_details: null, instructions: null,
-    max_output_tokens: null, model, output: [], parallel_tool_calls: true, previous_response_id: null, reasoning: { effort: null, summary: null },
-    store: false, temperature: null, text: { format: { type: 'text' } }, tool_choice: 'auto', tools: [], top_p: null, truncation: 'disabled',
-    usage: null, user: null, metadata: {},
-  };
-}
-
-export function messageItem(id: string, text: string, status: string): JsonObject {
-  return { type: 'message', id, status, role: 'assistant', content: text === '' && status === 'in_progress' ? [] : [{ type: 'output_text', text, annotations: [] }] };
 }
 
 export function callItem(block: JsonObject, args: string, status: string): JsonObject {

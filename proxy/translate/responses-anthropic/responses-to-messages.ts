@@ -1,8 +1,9 @@
-import { isObject, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
+import { isObject, type JsonObject } from '../../providers/json-fields.js';
 import { malformed, untranslatable } from '../translation-error.js';
 import { refuseUnmapped } from '../request-fields.js';
 import { anthropicContent, anthropicMedia, anthropicTool, anthropicToolChoice, DEFAULT_MAX_TOKENS, pushTurn, type AnthropicBlock, type AnthropicTurn } from '../anthropic-request.js';
 import type { ToolChoice } from '../tool-vocabulary.js';
+import { walkResponsesInput } from '../responses-request.js';
 
 /**
  * OpenAI Responses request → Anthropic Messages request (WIRE.md §4, §7): `instructions` and
@@ -35,36 +36,15 @@ function textOf(content: unknown, param: string): string {
   }).join('\n');
 }
 
-function convertItems(input: unknown, system: Block[]): Turn[] {
+function convertItems(body: Readonly<JsonObject>): { system: string[]; turns: Turn[] } {
   const turns: Turn[] = [];
-  if (typeof input === 'string') {
-    pushTurn(turns, 'user', [{ type: 'text', text: input }]);
-    return turns;
-  }
-  if (!Array.isArray(input)) throw malformed('input', 'must be a string or an array of items.');
-  input.forEach((item, i) => {
-    const param = `input[${i}]`;
-    if (!isObject(item)) throw malformed(param, 'must be an object.');
-    const type = item['type'] ?? 'message';
-    if (type === 'message') {
-      const role = item['role'];
-      if (role === 'system' || role === 'developer') {
-        const said = textOf(item['content'], `${param}.content`);
-        if (said.length > 0) system.push({ type: 'text', text: said });
-      } else if (role === 'user' || role === 'assistant') pushTurn(turns, role, contentBlocks(item['content'], `${param}.content`));
-      else throw untranslatable(`${param}.role`, `role '${String(role)}' has no Anthropic equivalent.`);
-    } else if (type === 'function_call') {
-      const input = typeof item['arguments'] === 'string' && item['arguments'].length > 0 ? tryParseJson(item['arguments']) : {};
-      if (!isObject(input)) throw malformed(`${param}.arguments`, 'must be a JSON object.');
-      pushTurn(turns, 'assistant', [{ type: 'tool_use', id: item['call_id'], name: item['name'], input }]);
-    } else if (type === 'function_call_output') {
-      const output = item['output'];
-      pushTurn(turns, 'user', [{ type: 'tool_result', tool_use_id: item['call_id'], content: typeof output === 'string' ? output : textOf(output, `${param}.output`) }]);
-    } else if (type !== 'reasoning') {
-      throw untranslatable(`${param}.type`, `item '${String(type)}' has no Anthropic equivalent.`);
-    }
+  const system = walkResponsesInput(body, 'Anthropic', {
+    message: (role, content, param) => pushTurn(turns, role, contentBlocks(content, param)),
+    call: (item, input) => pushTurn(turns, 'assistant', [{ type: 'tool_use', id: item['call_id'], name: item['name'], input }]),
+    output: (item, text) => pushTurn(turns, 'user', [{ type: 'tool_result', tool_use_id: item['call_id'], content: text }]),
+    text: textOf,
   });
-  return turns;
+  return { system, turns };
 }
 
 function tools(value: unknown): Block[] {
@@ -96,11 +76,9 @@ function refuseUnsupported(body: Readonly<JsonObject>): void {
 /** The Anthropic Messages body for `model` from an OpenAI Responses body. */
 export function responsesToMessages(body: Readonly<JsonObject>, model: string, stream: boolean): JsonObject {
   refuseUnsupported(body);
-  const system: Block[] = [];
-  if (typeof body['instructions'] === 'string' && body['instructions'].length > 0) system.push({ type: 'text', text: body['instructions'] });
-  const turns = convertItems(body['input'], system);
+  const { system, turns } = convertItems(body);
   const out: JsonObject = { model, messages: turns, max_tokens: body['max_output_tokens'] ?? DEFAULT_MAX_TOKENS };
-  if (system.length > 0) out['system'] = system;
+  if (system.length > 0) out['system'] = system.map((text): Block => ({ type: 'text', text }));
   if (stream) out['stream'] = true;
   for (const field of ['temperature', 'top_p'] as const) if (typeof body[field] === 'number') out[field] = body[field];
   if (typeof body['user'] === 'string') out['metadata'] = { user_id: body['user'] };

@@ -1,8 +1,9 @@
-import { isObject, tryParseJson, type JsonObject } from '../../providers/json-fields.js';
+import { isObject, type JsonObject } from '../../providers/json-fields.js';
 import { malformed, untranslatable } from '../translation-error.js';
 import { refuseUnmapped } from '../request-fields.js';
 import { ContentsBuilder, mediaPart, type GeminiPart } from '../gemini/gemini-contents.js';
 import { functionDeclarations, toolConfig } from '../gemini/gemini-request.js';
+import { walkResponsesInput } from '../responses-request.js';
 
 /**
  * OpenAI Responses request → Gemini `generateContent` body (WIRE.md §4, WIRE-GEMINI.md §6):
@@ -37,30 +38,12 @@ function textOf(content: unknown, param: string): string {
   }).join('\n');
 }
 
-function convertItems(input: unknown, builder: ContentsBuilder, system: GeminiPart[]): void {
-  if (typeof input === 'string') return builder.add('user', [{ text: input }]);
-  if (!Array.isArray(input)) throw malformed('input', 'must be a string or an array of items.');
-  input.forEach((item, i) => {
-    const param = `input[${i}]`;
-    if (!isObject(item)) throw malformed(param, 'must be an object.');
-    const type = item['type'] ?? 'message';
-    if (type === 'message') {
-      const role = item['role'];
-      if (role === 'system' || role === 'developer') {
-        const said = textOf(item['content'], `${param}.content`);
-        if (said.length > 0) system.push({ text: said });
-      } else if (role === 'user' || role === 'assistant') builder.add(role === 'user' ? 'user' : 'model', parts(item['content'], `${param}.content`));
-      else throw untranslatable(`${param}.role`, `role '${String(role)}' has no Gemini equivalent.`);
-    } else if (type === 'function_call') {
-      const args = typeof item['arguments'] === 'string' && item['arguments'].length > 0 ? tryParseJson(item['arguments']) : {};
-      if (!isObject(args)) throw malformed(`${param}.arguments`, 'must be a JSON object.');
-      builder.add('model', [builder.call(item['call_id'], String(item['name']), args)]);
-    } else if (type === 'function_call_output') {
-      const output = item['output'];
-      builder.add('user', [builder.result(item['call_id'], typeof output === 'string' ? output : textOf(output, `${param}.output`), false, `${param}.call_id`)]);
-    } else if (type !== 'reasoning') {
-      throw untranslatable(`${param}.type`, `item '${String(type)}' has no Gemini equivalent.`);
-    }
+function convertItems(body: Readonly<JsonObject>, builder: ContentsBuilder): string[] {
+  return walkResponsesInput(body, 'Gemini', {
+    message: (role, content, param) => builder.add(role === 'user' ? 'user' : 'model', parts(content, param)),
+    call: (item, args) => builder.add('model', [builder.call(item['call_id'], String(item['name']), args)]),
+    output: (item, text, param) => builder.add('user', [builder.result(item['call_id'], text, false, `${param}.call_id`)]),
+    text: textOf,
   });
 }
 
@@ -106,11 +89,9 @@ function refuseUnsupported(body: Readonly<JsonObject>): void {
 export function responsesToGemini(body: Readonly<JsonObject>): JsonObject {
   refuseUnsupported(body);
   const builder = new ContentsBuilder();
-  const system: GeminiPart[] = [];
-  if (typeof body['instructions'] === 'string' && body['instructions'].length > 0) system.push({ text: body['instructions'] });
-  convertItems(body['input'], builder, system);
+  const system = convertItems(body, builder);
   const out: JsonObject = { contents: builder.contents };
-  if (system.length > 0) out['systemInstruction'] = { parts: system };
+  if (system.length > 0) out['systemInstruction'] = { parts: system.map((text): GeminiPart => ({ text })) };
   if (body['tools'] !== undefined && body['tools'] !== null) {
     const declared = tools(body['tools']);
     if (declared.length > 0) out['tools'] = declared;
