@@ -46,5 +46,6 @@ const rows: [string, number][] = [
   ['messages → openai', run('openai', 'anthropic', 'messages', 'openai-tool-stream.sse', messagesBody)],
   ['messages → gemini', run('gemini', 'anthropic', 'messages', 'gemini-tool-stream.sse', messagesBody)],
   ['responses → anthropic', run('anthropic', 'openai', 'responses', 'anthropic-tool-stream.sse', { model: 'smart', stream: true, input: 'What is the weather? '.repeat(20) })],
+  ['responses → gemini', run('gemini', 'openai', 'responses', 'gemini-tool-stream.sse', { model: 'smart', stream: true, input: 'What is the weather? '.repeat(20) })],
 ];
 for (const [name, us] of rows) console.log(`${name.padEnd(42)} ${us.toFixed(1).padStart(7)} µs CPU per request (request mapping + a 10-15 event tool stream)`);
