@@ -1,12 +1,16 @@
 import type { ClientApi, RouteKind } from '../core/vocabulary.js';
 import type { SseEvent } from '../providers/sse-types.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import type { InputTally } from './input-tally.js';
+import type { PromptPart } from './prompt-parts.js';
 
 /**
  * What the gateway knows about one client API's format, in one place per API (a folder each):
- * the request shape it validates, the field that caps its output, and the in-stream error
- * frame its SDK raises. Stages, translators and response DLP ask here instead of switching on
- * the route themselves. A new client format is a folder and a line in `client-formats.ts`.
+ * the request shape it validates, where its prompt and response text sit (for DLP), what its
+ * input costs in tokens, the field that caps its output, where a skill's system prompt goes,
+ * and the in-stream error frame its SDK raises. Stages, DLP, limits and translators ask here
+ * instead of switching on the route themselves. Every member is required, so a new client
+ * format that forgets one does not compile; it is a folder and a line in `client-formats.ts`.
  */
 export interface ClientFormat {
   readonly route: RouteKind;
@@ -15,6 +19,16 @@ export interface ClientFormat {
   validate(body: Readonly<Record<string, unknown>>): number | undefined;
   /** The body field that caps output for `model` (where the default cap is written), if the API has one. */
   capField(model: string): string | undefined;
+  /** How many outputs the request asks for (chat `n`); 0 for an API that produces no output tokens. */
+  outputCount(body: Readonly<Record<string, unknown>>): number;
+  /** Pushes every prompt text of a request body (what request DLP scans); never throws on a malformed body. */
+  promptParts(body: Readonly<Record<string, unknown>>, out: PromptPart[]): void;
+  /** Pushes every model-written text of a complete (non-stream) response body (what response DLP scans). */
+  responseParts(body: Readonly<Record<string, unknown>>, out: PromptPart[]): void;
+  /** Reports the request's input to the token estimate, field by field, in a stable order. */
+  estimateInput(body: Readonly<Record<string, unknown>>, tally: InputTally): void;
+  /** Puts a skill's system prompt first, in place; undefined for an API that has no system prompt. */
+  readonly applySystemPrompt: ((body: Record<string, unknown>, prompt: string) => void) | undefined;
   /** The error event an SDK of this API raises inside a started stream. */
   errorEvent(error: StreamError): SseEvent;
 }
@@ -47,4 +61,9 @@ export function optionalInt(body: Readonly<Record<string, unknown>>, field: stri
 /** The OpenAI error object (`{message,type,code,param}`) of a stream error. */
 export function openAiError(error: StreamError): Record<string, unknown> {
   return { message: error.message, type: error.openaiType, code: error.code, param: error.param };
+}
+
+/** `prompt`, then the client's own text after a blank line (Messages `system`, Responses `instructions`). */
+export function promptBefore(prompt: string, existing: unknown): string {
+  return typeof existing === 'string' && existing.length > 0 ? `${prompt}\n\n${existing}` : prompt;
 }

@@ -1,7 +1,7 @@
 import type { DlpFinding, RouteKind } from '../core/vocabulary.js';
-import { applyPartEdits, type PartEdit } from './prompt-walker.js';
+import { clientFormat } from '../client-apis/client-formats.js';
+import { applyPartEdits, type PartEdit, type PromptPart } from '../client-apis/prompt-parts.js';
 import { ResponseBlocked, ResponseChannels } from './response-channels.js';
-import { collectResponseParts } from './response-parts.js';
 import type { TenantDlp } from './tenant-dlp.js';
 
 export interface ResponseBodyScan {
@@ -21,10 +21,12 @@ export interface ResponseBodyScan {
  */
 export function redactResponseBody(dlp: TenantDlp, route: RouteKind, body: Readonly<Record<string, unknown>>): ResponseBodyScan {
   if (dlp.responseMode === 'off' || !dlp.enabled) return { body, findings: [], blockedBy: [] };
+  const parts: PromptPart[] = [];
+  clientFormat(route)?.responseParts(body, parts);
   const channels = new ResponseChannels(dlp);
   const edits: PartEdit[] = [];
   try {
-    for (const part of collectResponseParts(route, body)) {
+    for (const part of parts) {
       const redacted = channels.redactPart(part);
       if (redacted !== part.text) edits.push({ path: part.path, text: redacted });
     }

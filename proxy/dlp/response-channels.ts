@@ -1,5 +1,5 @@
 import type { DlpFinding } from '../core/vocabulary.js';
-import type { PromptPart } from './prompt-walker.js';
+import type { PromptPart } from '../client-apis/prompt-parts.js';
 import { applyRedactions, type ScanMatch } from './scanner.js';
 import type { StreamRedactor } from './stream-redactor.js';
 import type { TenantDlp } from './tenant-dlp.js';

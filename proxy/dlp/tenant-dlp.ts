@@ -1,9 +1,10 @@
 import type { DlpAction, DlpConfig } from '../config/schema.js';
 import type { DlpFinding, RouteKind } from '../core/vocabulary.js';
+import { clientFormat } from '../client-apis/client-formats.js';
+import { applyPartEdits, type PartEdit, type PromptPart } from '../client-apis/prompt-parts.js';
 import { compileBuiltin, compileCustom, type CompiledDetector } from './compiled-detector.js';
 import { BUILTIN_DETECTOR_IDS } from './detectors/index.js';
 import { DlpConfigError } from './dlp-config-error.js';
-import { applyPartEdits, collectPromptParts, type PartEdit } from './prompt-walker.js';
 import { applyRedactions, Scanner, type ScanMatch } from './scanner.js';
 import { StreamRedactor } from './stream-redactor.js';
 
@@ -79,10 +80,13 @@ class CompiledTenantDlp implements TenantDlp {
   }
 
   scanRequest(route: RouteKind, body: Readonly<Record<string, unknown>>): RequestScan {
-    if (!this.enabled || route === 'models') return nothingFound();
+    const format = clientFormat(route);
+    if (!this.enabled || !format) return nothingFound();
+    const parts: PromptPart[] = [];
+    format.promptParts(body, parts);
     const counts = new Map<string, number>();
     const edits: PartEdit[] = [];
-    for (const part of collectPromptParts(route, body)) {
+    for (const part of parts) {
       const offset = part.context?.length ?? 0;
       const found = this.#scanner.scan(offset === 0 ? part.text : (part.context as string) + part.text);
       if (found.length === 0) continue;

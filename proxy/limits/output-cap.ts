@@ -1,11 +1,8 @@
-import type { RouteKind } from '../core/vocabulary.js';
-
-/** What bounds a request's output: its route, the client's cap, and how many choices it asked for. */
+/** What bounds a request's output: the client's cap, and how many outputs it asked for. */
 export interface OutputCapInput {
-  readonly route: RouteKind;
   /** `max_tokens`, `max_completion_tokens`, `max_output_tokens`; undefined when the client set none. */
   readonly maxTokens: number | undefined;
-  /** `n` on chat; 1 elsewhere. */
+  /** Outputs the request asks for (chat `n`, else 1); 0 when its API produces no output tokens (embeddings). */
   readonly choices: number;
 }
 
@@ -15,6 +12,5 @@ export interface OutputCapInput {
  * forwarded body so the provider honours the same bound. Embeddings produce no output tokens.
  */
 export function outputTokenBound(input: OutputCapInput, defaultMaxTokens: number | undefined): number {
-  if (input.route === 'embeddings' || input.route === 'models') return 0;
   return (input.maxTokens ?? defaultMaxTokens ?? 0) * input.choices;
 }

@@ -1,6 +1,8 @@
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import type { RouteKind } from '../core/vocabulary.js';
+import { clientFormat } from '../client-apis/client-formats.js';
+import type { InputTally } from '../client-apis/input-tally.js';
 
 /**
  * Input-token estimate of a request, used as the worst case by the budget stage and as the
@@ -19,6 +21,9 @@ import type { RouteKind } from '../core/vocabulary.js';
  * - Images, audio and files count {@link MEDIA_PART_TOKENS} each (their real cost depends on
  *   pixels and model; base64 payloads are never tokenized as text).
  * - Tool and schema definitions are counted as their JSON text.
+ *
+ * Which fields hold prompt, conversation and definitions is each client format's knowledge
+ * (`ClientFormat.estimateInput`); this module owns the counting.
  */
 export const TOKENIZE_MAX_CHARS = 256 * 1024;
 export const MEDIA_PART_TOKENS = 2_000;
@@ -26,37 +31,21 @@ const PER_ITEM_TOKENS = 4;
 const PRIMER_TOKENS = 3;
 
 const MEDIA_TYPES = new Set(['image_url', 'image', 'input_image', 'input_audio', 'audio', 'file', 'input_file', 'document']);
-const SCHEMA_FIELDS = new Set(['tools', 'functions', 'response_format', 'tool_choice', 'text']);
-
-interface PromptParts {
-  texts: string[];
-  chars: number;
-  items: number;
-  media: number;
-  /** Token ids sent as-is (embeddings accept pre-tokenized input). */
-  tokenIds: number;
-}
+/** Keys inside content whose value is a schema, counted as its JSON text. */
+const SCHEMA_KEYS = new Set(['tools', 'functions', 'response_format', 'tool_choice', 'text', 'input_schema', 'parameters']);
+const SKIPPED_KEYS = new Set(['type', 'id', 'tool_call_id', 'tool_use_id', 'call_id', 'cache_control']);
 
 const NO_SPECIAL = { disallowedSpecial: new Set<string>() };
 
 /** Input tokens of a request body for `model` on `route` (see the module comment for the method). */
 export function estimateBodyInputTokens(route: RouteKind, body: Readonly<Record<string, unknown>>, model: string): number {
-  if (route === 'models') return 0;
-  const parts: PromptParts = { texts: [], chars: 0, items: 0, media: 0, tokenIds: 0 };
-  for (const field of promptFields(route)) {
-    const value = body[field];
-    if (value === undefined || value === null) continue;
-    if (SCHEMA_FIELDS.has(field) && typeof value === 'object') addText(parts, JSON.stringify(value));
-    else if (route === 'embeddings') collectEmbeddingInput(parts, value);
-    else {
-      if (Array.isArray(value) && (field === 'messages' || field === 'input')) parts.items += value.length;
-      collect(parts, value);
-    }
-  }
-  const text = parts.texts.join('\n');
+  const format = clientFormat(route);
+  if (!format) return 0;
+  const tally = new Tally();
+  format.estimateInput(body, tally);
+  const text = tally.texts.join('\n');
   const counted = tokenizerFor(model) && text.length <= TOKENIZE_MAX_CHARS ? countWith(model, text) : heuristicTokens(text);
-  const framing = route === 'embeddings' ? 0 : parts.items * PER_ITEM_TOKENS + PRIMER_TOKENS;
-  return counted + framing + parts.media * MEDIA_PART_TOKENS + parts.tokenIds;
+  return counted + tally.framing + tally.media * MEDIA_PART_TOKENS + tally.tokenIdCount;
 }
 
 /** A conservative token count without a tokenizer: ASCII / 3, plus one per non-ASCII code unit. */
@@ -68,21 +57,6 @@ export function heuristicTokens(text: string): number {
     else other++;
   }
   return Math.ceil(ascii / 3) + other;
-}
-
-function promptFields(route: RouteKind): readonly string[] {
-  switch (route) {
-    case 'chat':
-      return ['messages', 'tools', 'functions', 'response_format', 'tool_choice'];
-    case 'responses':
-      return ['instructions', 'input', 'tools', 'tool_choice', 'text'];
-    case 'messages':
-      return ['system', 'messages', 'tools', 'tool_choice'];
-    case 'embeddings':
-      return ['input'];
-    default:
-      return [];
-  }
 }
 
 type Encoding = 'o200k' | 'cl100k';
@@ -101,39 +75,56 @@ function countWith(model: string, text: string): number {
   return tokenizerFor(model) === 'cl100k' ? countCl100k(text, NO_SPECIAL) : countO200k(text, NO_SPECIAL);
 }
 
-function addText(parts: PromptParts, text: string): void {
-  if (text.length === 0) return;
-  parts.texts.push(text);
-  parts.chars += text.length;
-}
+/** What a format reports, gathered: texts to count, framing tokens, media parts, token ids. */
+class Tally implements InputTally {
+  readonly texts: string[] = [];
+  framing = 0;
+  media = 0;
+  tokenIdCount = 0;
 
-function collect(parts: PromptParts, value: unknown): void {
-  if (typeof value === 'string') {
-    // A data: URL or base64 blob outside a typed media part still is media, not prose.
-    if (value.length > 1024 && value.startsWith('data:')) parts.media++;
-    else addText(parts, value);
-    return;
+  text(value: string): void {
+    if (value.length > 0) this.texts.push(value);
   }
-  if (Array.isArray(value)) {
-    for (const item of value) collect(parts, item);
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  const record = value as Record<string, unknown>;
-  const type = record['type'];
-  if (typeof type === 'string' && MEDIA_TYPES.has(type)) {
-    parts.media++;
-    return;
-  }
-  for (const [key, inner] of Object.entries(record)) {
-    if (key === 'type' || key === 'id' || key === 'tool_call_id' || key === 'tool_use_id' || key === 'call_id' || key === 'cache_control') continue;
-    if (SCHEMA_FIELDS.has(key) || key === 'input_schema' || key === 'parameters') addText(parts, JSON.stringify(inner));
-    else collect(parts, inner);
-  }
-}
 
-function collectEmbeddingInput(parts: PromptParts, value: unknown): void {
-  if (typeof value === 'string') addText(parts, value);
-  else if (typeof value === 'number') parts.tokenIds++;
-  else if (Array.isArray(value)) for (const item of value) collectEmbeddingInput(parts, item);
+  content(value: unknown): void {
+    if (typeof value === 'string') {
+      // A data: URL or base64 blob outside a typed media part still is media, not prose.
+      if (value.length > 1024 && value.startsWith('data:')) this.media++;
+      else this.text(value);
+      return;
+    }
+    if (Array.isArray(value)) {
+      for (const item of value) this.content(item);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const record = value as Record<string, unknown>;
+    const type = record['type'];
+    if (typeof type === 'string' && MEDIA_TYPES.has(type)) {
+      this.media++;
+      return;
+    }
+    for (const [key, inner] of Object.entries(record)) {
+      if (SKIPPED_KEYS.has(key)) continue;
+      if (SCHEMA_KEYS.has(key)) this.text(JSON.stringify(inner));
+      else this.content(inner);
+    }
+  }
+
+  definition(value: unknown): void {
+    if (value !== null && typeof value === 'object') this.text(JSON.stringify(value));
+    else this.content(value);
+  }
+
+  items(count: number): void {
+    this.framing += count * PER_ITEM_TOKENS;
+  }
+
+  replyPrimer(): void {
+    this.framing += PRIMER_TOKENS;
+  }
+
+  tokenIds(count: number): void {
+    this.tokenIdCount += count;
+  }
 }

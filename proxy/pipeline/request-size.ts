@@ -23,10 +23,9 @@ export function estimateInputTokens(ctx: RequestContext): number {
 /** The most output tokens the request can be billed for (see `limits/output-cap.ts`). */
 export function outputTokenBound(ctx: RequestContext, defaultMaxTokens: number | undefined): number {
   const request = ctx.peekRequest();
-  if (!request) return 0;
-  const n = ctx.outgoingBody['n'];
-  const choices = ctx.route === 'chat' && typeof n === 'number' && Number.isInteger(n) && n > 1 ? n : 1;
-  return boundOf({ route: ctx.route, maxTokens: request.maxTokens, choices }, defaultMaxTokens);
+  const format = clientFormat(ctx.route);
+  if (!request || !format) return 0;
+  return boundOf({ maxTokens: request.maxTokens, choices: format.outputCount(ctx.outgoingBody) }, defaultMaxTokens);
 }
 
 /**

@@ -2,7 +2,8 @@ import t from 'tap';
 import { startGateway } from '../helpers/gateway.js';
 import { startFakeProvider } from '../fake-provider/fake-provider.js';
 import { twoTenants } from './fixtures/tenants.js';
-import { collectPromptParts } from '../../proxy/dlp/prompt-walker.js';
+import { messagesFormat } from '../../proxy/client-apis/messages/messages-format.js';
+import type { PromptPart } from '../../proxy/client-apis/prompt-parts.js';
 
 /** `{"a":{"a":…"s"…}}` nested `depth` deep, as JSON text (built without recursion). */
 function nestedText(depth: number, leaf = '"s"'): string {
@@ -29,7 +30,8 @@ t.test('issue15-1 dlp-walker-deep-tool-input: a 40,000-deep tool_use.input does 
   t.test('the walker is linear in depth (unit)', async (t) => {
     const body = { messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 'x', name: 'f', input: nestedValue(40_000) }] }] };
     const started = performance.now();
-    const parts = collectPromptParts('messages', body);
+    const parts: PromptPart[] = [];
+    messagesFormat.promptParts(body, parts);
     const ms = performance.now() - started;
     t.equal(parts.length, 1, 'the one leaf is found');
     t.equal(parts[0]?.path.length, 5 + 40_000, 'with its full path (messages, 0, content, 0, input, a × 40,000)');

@@ -1,5 +1,8 @@
 import type { ClientFormat, StreamError } from '../client-format.js';
 import { invalid, openAiError, optionalInt } from '../client-format.js';
+import { tallyConversation } from '../input-tally.js';
+import { chatPromptParts, chatSystemPrompt } from './chat-prompt.js';
+import { chatResponseParts } from './chat-response.js';
 
 /** Reasoning models (o-series, gpt-5) take `max_completion_tokens` and reject `max_tokens`. */
 export function isReasoningModel(model: string): boolean {
@@ -18,5 +21,13 @@ export const chatFormat: ClientFormat = {
     return optionalInt(body, 'max_completion_tokens') ?? optionalInt(body, 'max_tokens');
   },
   capField: (model) => (isReasoningModel(model) ? 'max_completion_tokens' : 'max_tokens'),
+  outputCount(body) {
+    const n = body['n'];
+    return typeof n === 'number' && Number.isInteger(n) && n > 1 ? n : 1;
+  },
+  promptParts: chatPromptParts,
+  responseParts: chatResponseParts,
+  estimateInput: (body, tally) => tallyConversation(tally, body, { leading: [], conversation: 'messages', definitions: ['tools', 'functions', 'response_format', 'tool_choice'] }),
+  applySystemPrompt: chatSystemPrompt,
   errorEvent: (error: StreamError) => ({ data: JSON.stringify({ error: openAiError(error) }) }),
 };

@@ -1,7 +1,8 @@
 import type { ClientFormat, StreamError } from '../client-format.js';
 import { invalid, openAiError } from '../client-format.js';
+import { embeddingsEstimateInput, embeddingsPromptParts } from './embeddings-input.js';
 
-/** OpenAI Embeddings (`POST /v1/embeddings`): never streams, produces no output tokens. */
+/** OpenAI Embeddings (`POST /v1/embeddings`): never streams, produces no output tokens (and no text to scan), takes no system prompt. */
 export const embeddingsFormat: ClientFormat = {
   route: 'embeddings',
   api: 'openai',
@@ -12,5 +13,10 @@ export const embeddingsFormat: ClientFormat = {
     return undefined;
   },
   capField: () => undefined,
+  outputCount: () => 0,
+  promptParts: embeddingsPromptParts,
+  responseParts: () => undefined,
+  estimateInput: embeddingsEstimateInput,
+  applySystemPrompt: undefined,
   errorEvent: (error: StreamError) => ({ data: JSON.stringify({ error: openAiError(error) }) }),
 };

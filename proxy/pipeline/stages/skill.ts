@@ -1,6 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { TenantScope } from '../../identity/tenant-scope.js';
-import { applySkillPrompt } from '../../skills/apply-skill.js';
+import { clientFormat } from '../../client-apis/client-formats.js';
 import type { ResolvedSkill } from '../../skills/skill-cache.js';
 import type { Stage } from '../stage.js';
 
@@ -28,10 +28,9 @@ export function createSkillStage(deps: { skills: SkillResolver }): Stage {
       if (typeof value !== 'string' || value.length === 0 || value.length > 128) throw new GatewayError('invalid_request', `${SKILL_HEADER} must be one skill id.`, { param: SKILL_HEADER });
       const skill = await deps.skills.resolve(ctx.principal.scope, value);
       if (!skill) throw new GatewayError('not_found', `No skill with that id in your tenant (${SKILL_HEADER}).`, { param: SKILL_HEADER });
-      if (ctx.route !== 'chat' && ctx.route !== 'messages' && ctx.route !== 'responses') {
-        throw new GatewayError('invalid_request', `${SKILL_HEADER} applies to chat completions, responses and messages, not ${ctx.route}.`, { param: SKILL_HEADER });
-      }
-      applySkillPrompt(ctx.route, ctx.mutableBody(), skill.systemPrompt);
+      const apply = clientFormat(ctx.route)?.applySystemPrompt;
+      if (!apply) throw new GatewayError('invalid_request', `${SKILL_HEADER} applies to chat completions, responses and messages, not ${ctx.route}.`, { param: SKILL_HEADER });
+      apply(ctx.mutableBody(), skill.systemPrompt);
       ctx.skill = { id: skill.id, name: skill.name };
     },
   };

@@ -1,13 +1,21 @@
 import t, { type Test } from 'tap';
-import { applyPartEdits, collectPromptParts } from '../../proxy/dlp/prompt-walker.js';
+import { clientFormat } from '../../proxy/client-apis/client-formats.js';
+import { applyPartEdits, type PromptPart } from '../../proxy/client-apis/prompt-parts.js';
+import type { RouteKind } from '../../proxy/core/vocabulary.js';
 import { compileTenantDlp } from '../../proxy/dlp/tenant-dlp.js';
 
 const EMAIL = 'jane.roe@corp.example.org';
 const dlp = compileTenantDlp('acme', { detectors: { email: 'redact', credit_card: 'redact' }, custom: [], responses: 'off' });
-const texts = (route: Parameters<typeof collectPromptParts>[0], body: Record<string, unknown>): string[] => collectPromptParts(route, body).map((p) => p.text);
+/** The prompt parts a route's format reports (none for a route without a format, `models`). */
+function promptParts(route: RouteKind, body: Record<string, unknown>): PromptPart[] {
+  const out: PromptPart[] = [];
+  clientFormat(route)?.promptParts(body, out);
+  return out;
+}
+const texts = (route: RouteKind, body: Record<string, unknown>): string[] => promptParts(route, body).map((p) => p.text);
 
 /** Redacts and checks the result is valid JSON with no email left anywhere. */
-function redactsEverywhere(t: Test, route: Parameters<typeof collectPromptParts>[0], body: Record<string, unknown>, expectedParts: number, leftovers = 0): Record<string, unknown> {
+function redactsEverywhere(t: Test, route: RouteKind, body: Record<string, unknown>, expectedParts: number, leftovers = 0): Record<string, unknown> {
   const before = JSON.stringify(body);
   const result = dlp.scanRequest(route, body);
   t.equal(JSON.stringify(body), before, 'input body untouched');

@@ -1,5 +1,13 @@
 import t from 'tap';
-import { applySkillPrompt } from '../../proxy/skills/apply-skill.js';
+import { clientFormat } from '../../proxy/client-apis/client-formats.js';
+import type { RouteKind } from '../../proxy/core/vocabulary.js';
+
+/** Where each format puts a skill's system prompt (what the skill stage calls). */
+function applySkillPrompt(route: RouteKind, body: Record<string, unknown>, prompt: string): void {
+  const apply = clientFormat(route)?.applySystemPrompt;
+  if (!apply) throw new Error(`${route} takes no system prompt`);
+  apply(body, prompt);
+}
 
 t.test('chat: a leading system message before everything the client sent', async (t) => {
   const body: Record<string, unknown> = { messages: [{ role: 'system', content: 'mine' }, { role: 'user', content: 'hi' }] };
@@ -26,4 +34,9 @@ t.test('responses: instructions first', async (t) => {
   const mine: Record<string, unknown> = { input: 'x', instructions: 'mine' };
   applySkillPrompt('responses', mine, 'SKILL');
   t.equal(mine['instructions'], 'SKILL\n\nmine');
+});
+
+t.test('embeddings and models take no system prompt (the skill stage answers 400 there)', async (t) => {
+  t.equal(clientFormat('embeddings')?.applySystemPrompt, undefined);
+  t.equal(clientFormat('models'), undefined);
 });
