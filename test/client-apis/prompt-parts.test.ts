@@ -117,3 +117,12 @@ t.test('redaction rewrites the original text around evasion characters', async (
   const result = dlp.scanRequest('chat', { messages: [{ role: 'user', content: evasive }] });
   t.same(result.redactedBody, { messages: [{ role: 'user', content: 'card [REDACTED:credit_card] thanks' }] });
 });
+
+t.test('tool input leaves come in document order, with their keys as context, on requests and responses alike', async (t) => {
+  const input = { a: '1', b: ['2', '3'], c: { d: '4' } };
+  const request = promptParts('messages', { messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input }] }] });
+  t.same(request.map((p) => [p.text, p.context, p.path.slice(5).join('.')]), [['1', 'a: ', 'a'], ['2', 'b: ', 'b.0'], ['3', 'b: ', 'b.1'], ['4', 'd: ', 'c.d']]);
+  const response: PromptPart[] = [];
+  clientFormat('messages')?.responseParts({ content: [{ type: 'text', text: 'x' }, { type: 'tool_use', id: 't', name: 'f', input }] }, response);
+  t.same(response.map((p) => [p.text, p.path.join('.')]), [['x', 'content.0.text'], ['1', 'content.1.input.a'], ['2', 'content.1.input.b.0'], ['3', 'content.1.input.b.1'], ['4', 'content.1.input.c.d']]);
+});

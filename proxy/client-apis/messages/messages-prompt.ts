@@ -2,12 +2,7 @@ import { isObject } from '../../providers/json-fields.js';
 import { promptBefore } from '../client-format.js';
 import { stringLeaves, stringOrBlocks, type PathSegment, type PromptPart } from '../prompt-parts.js';
 
-/**
- * Where prompt text sits in an Anthropic Messages request: `system` (a string or text blocks)
- * and message content (text, tool_result, every string leaf of tool_use input, text
- * documents). Images are binary and thinking blocks are signed (a rewrite would break the
- * signature): neither is returned. A skill's system prompt goes first in `system`.
- */
+/** The text of one content block (recursing into tool_result blocks). */
 function block(out: PromptPart[], path: readonly PathSegment[], value: unknown): void {
   if (!isObject(value)) return;
   switch (value['type']) {
@@ -31,10 +26,16 @@ function block(out: PromptPart[], path: readonly PathSegment[], value: unknown):
       return;
     }
     default:
+      // image (binary), thinking / redacted_thinking (signed: a rewrite would break the signature).
       return;
   }
 }
 
+/**
+ * Where prompt text sits in an Anthropic Messages request: `system` (a string or text blocks)
+ * and message content (text, tool_result, every string leaf of tool_use input, text
+ * documents). Images and signed thinking blocks are not returned.
+ */
 export function messagesPromptParts(body: Readonly<Record<string, unknown>>, out: PromptPart[]): void {
   stringOrBlocks(out, ['system'], body['system']);
   const messages = body['messages'];
