@@ -15,6 +15,8 @@ import type { PromptPart } from './prompt-parts.js';
 export interface ClientFormat {
   readonly route: RouteKind;
   readonly api: ClientApi;
+  /** The field holding the conversation (`messages`, or `input`): its length is the policy input's message count. */
+  readonly conversation: string;
   /** Checks the fields the route needs; returns the client's output cap (undefined when unset). Throws 400 naming the field. */
   validate(body: Readonly<Record<string, unknown>>): number | undefined;
   /** The body field that caps output for `model` (where the default cap is written), if the API has one. */

@@ -16,6 +16,7 @@ const everyMemberRequired: [OptionalKeys<ClientFormat>] extends [never] ? true :
 const MEMBERS = {
   route: true,
   api: true,
+  conversation: true,
   validate: true,
   capField: true,
   outputCount: true,

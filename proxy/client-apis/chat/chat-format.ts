@@ -14,6 +14,7 @@ export function isReasoningModel(model: string): boolean {
 export const chatFormat: ClientFormat = {
   route: 'chat',
   api: 'openai',
+  conversation: 'messages',
   validate(body) {
     const messages = body['messages'];
     if (!Array.isArray(messages)) throw invalid("'messages' is required and must be an array.", 'messages');

@@ -6,6 +6,7 @@ import { embeddingsEstimateInput, embeddingsPromptParts } from './embeddings-inp
 export const embeddingsFormat: ClientFormat = {
   route: 'embeddings',
   api: 'openai',
+  conversation: 'input',
   validate(body) {
     const input = body['input'];
     if (typeof input !== 'string' && !Array.isArray(input)) throw invalid("'input' must be a string or an array.", 'input');

@@ -8,6 +8,7 @@ import { messagesResponseParts } from './messages-response.js';
 export const messagesFormat: ClientFormat = {
   route: 'messages',
   api: 'anthropic',
+  conversation: 'messages',
   validate(body) {
     if (!Array.isArray(body['messages'])) throw invalid("'messages' is required and must be an array.", 'messages');
     const max = optionalInt(body, 'max_tokens');

@@ -11,6 +11,7 @@ import { responsesResponseParts } from './responses-response.js';
 export const responsesFormat: ClientFormat = {
   route: 'responses',
   api: 'openai',
+  conversation: 'input',
   validate(body) {
     const input = body['input'];
     if (typeof input !== 'string' && !Array.isArray(input)) throw invalid("'input' must be a string or an array.", 'input');

@@ -28,7 +28,7 @@ function servesApi(target: ModelTarget, api: ClientApi, route: RouteKind): boole
 }
 
 function summarize(route: RouteKind, body: Record<string, unknown>): { messageCount: number; toolNames: string[] } {
-  const list = route === 'responses' ? body['input'] : route === 'embeddings' ? body['input'] : body['messages'];
+  const list = body[clientFormat(route)?.conversation ?? 'messages'];
   const tools = Array.isArray(body['tools']) ? body['tools'] : [];
   const toolNames: string[] = [];
   for (const tool of tools) {
