@@ -1,6 +1,6 @@
 /**
- * A short circuit breaker per provider endpoint (a base URL), so a dead provider costs one
- * timeout, not one per request: after `failureThreshold` consecutive failures (connection
+ * A short circuit breaker per tenant and provider endpoint (a base URL), so a dead provider
+ * costs one timeout per tenant, not one per request: after `failureThreshold` consecutive failures (connection
  * errors, timeouts, 5xx — never 4xx or 429, which speak about one key or one request) the
  * endpoint is skipped for `openMs`; then one request is let through as a probe (half-open):
  * its success closes the circuit, its failure opens it again. State is per process: each
@@ -17,20 +17,24 @@ export interface CircuitBreakerOptions {
 
 export type BreakerState = 'open' | 'half_open' | 'closed';
 
-/** The breaker key of a provider endpoint: its type and base URL (shared by every tenant using it). */
-export function breakerEndpoint(type: string, baseUrl: string): string {
-  return `${type} ${baseUrl}`;
+/**
+ * The breaker key of one tenant's provider endpoint: tenant, type and base URL. Per tenant, so
+ * one tenant's failures (its own long requests timing out, say) can never open the circuit for
+ * another tenant on the same provider: no tenant can slow another down.
+ */
+export function breakerEndpoint(tenantId: string, type: string, baseUrl: string): string {
+  return `${type}\u0000${baseUrl}\u0000${tenantId}`;
 }
 
 /**
  * Labels safe to publish for a breaker key: the provider type and the base URL's origin
- * (scheme, host, port) — never its path, query or user-info, where a key could hide.
+ * (scheme, host, port) — never its path, query or user-info, where a key could hide, nor the
+ * tenant (labels are tenant-agnostic; /metrics shows the worst state per origin).
  */
 export function endpointLabels(endpoint: string): { provider: string; origin: string } {
-  const space = endpoint.indexOf(' ');
-  const provider = space < 0 ? endpoint : endpoint.slice(0, space);
+  const [provider = endpoint, baseUrl = ''] = endpoint.split('\u0000');
   try {
-    return { provider, origin: new URL(endpoint.slice(space + 1)).origin };
+    return { provider, origin: new URL(baseUrl).origin };
   } catch {
     return { provider, origin: 'invalid' };
   }

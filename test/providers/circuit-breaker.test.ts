@@ -46,3 +46,33 @@ t.test('a dead provider costs one timeout per open period, not one per request',
   t.equal(fake.requests.length, 2, 'the dead provider was tried only until its circuit opened');
   t.equal(backup.requests.length, 5);
 });
+
+t.test("one tenant's failures never open the circuit for another tenant on the same endpoint", async (t) => {
+  const breakers = new CircuitBreakers({ failureThreshold: 2, openMs: 60_000 });
+  const { fake, url } = await startFakeSetup(t, [], {
+    timeouts: { firstByteTimeoutMs: 300 },
+    forward: { breakers },
+    // The harness's static principal, with the tenant taken from a test header.
+    beforeRoute: (ctx) => {
+      const tenant = ctx.req.headers['x-test-tenant'];
+      if (typeof tenant === 'string') ctx.principal = { ...ctx.principal, tenantId: tenant };
+    },
+  });
+  const call = async (tenant: string): Promise<number> => {
+    const res = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer wj_x', 'x-test-tenant': tenant },
+      body: JSON.stringify({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  };
+  // Tenant noisy's requests run past the first-byte timeout until its circuit opens.
+  for (let i = 0; i < 2; i++) fake.enqueue({ delayFirstByteMs: 3000 });
+  for (let i = 0; i < 2; i++) t.not(await call('noisy'), 200, `noisy request ${i + 1} timed out`);
+  t.not(await call('noisy'), 200, "noisy's third request is short-circuited");
+  t.equal(fake.requests.length, 2, "noisy's open circuit kept its third request off the provider");
+  t.equal(await call('quiet'), 200, 'tenant quiet on the same provider endpoint is still served');
+  t.equal(fake.requests.length, 3, "quiet's request reached the provider");
+  t.equal(breakers.snapshot().filter((s) => s.state === 'open').length, 1, 'only noisy has an open circuit');
+});

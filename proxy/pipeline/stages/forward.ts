@@ -185,7 +185,7 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
   const clientHeaders = translator ? {} : ctx.req.headers;
   const request = shape.adapter.buildRequest({ route: shape.upstreamRoute, endpoint: provider, baseUrl, model, body, stream: ctx.request.stream, clientHeaders });
   const secrets = upstreamSecrets(request);
-  const endpoint = breakerEndpoint(provider.type, baseUrl);
+  const endpoint = breakerEndpoint(ctx.principal.tenantId, provider.type, baseUrl);
   const admission = deps.breakers?.admit(endpoint);
   if (admission && !admission.allowed) {
     ctx.upstream = { provider: provider.name, model, status: 0, latencyMs: 0, attempts: index };
