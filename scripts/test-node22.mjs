@@ -14,7 +14,7 @@
 //   node scripts/test-node22.mjs [tap args…]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,8 +84,11 @@ step('node_modules for node 22', () => {
       if (r.status !== 0) throw new Error(`rebuilding ${name} for ${version} failed`);
     }
     // Only the compiled output is kept: the rest of each package is the lock's own copy.
+    // Written aside and renamed into place, so an interrupted copy never passes for a cached build.
     rmSync(join(cache, 'native'), { recursive: true, force: true });
-    for (const name of NATIVE) cpSync(join(run, 'node_modules', name, 'build'), join(cached, name, 'build'), { recursive: true });
+    const staging = `${cached}.partial-${process.pid}`;
+    for (const name of NATIVE) cpSync(join(run, 'node_modules', name, 'build'), join(staging, name, 'build'), { recursive: true });
+    renameSync(staging, cached);
   }
   writeFileSync(keyFile, key);
 });
