@@ -1,8 +1,7 @@
 import t from 'tap';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { startGateway, makeKey } from '../helpers/gateway.js';
-import { startFakeProvider } from '../fake-provider/fake-provider.js';
+import { startGeminiTenant } from '../helpers/gemini-tenant.js';
 
 /**
  * A bad Gemini key: Google answers 400 `INVALID_ARGUMENT` with reason `API_KEY_INVALID` (or
@@ -14,20 +13,9 @@ import { startFakeProvider } from '../fake-provider/fake-provider.js';
 const GEMINI_KEY = 'AIzaSy-CANARY-bad-gemini-key-000000';
 
 t.test('a refused Gemini key is a 502 in each client API, without the provider text or key', async (t) => {
-  const fake = await startFakeProvider();
-  t.teardown(() => fake.close());
-  const alice = makeKey('key-alice', 'alice');
-  const gw = await startGateway(t, {
-    tenants: [{
-      id: 'acme',
-      providers: { google: { type: 'gemini', apiKey: GEMINI_KEY, baseUrl: fake.geminiBaseUrl } },
-      tiers: { flash: { provider: 'google', model: 'gemini-2.5-flash' }, embed: { provider: 'google', model: 'gemini-embedding-001' } },
-      users: [{ id: 'alice', role: 'member' }],
-      apiKeys: [alice.entry],
-    }],
-  });
-  const openai = new OpenAI({ baseURL: gw.baseURL, apiKey: alice.key, maxRetries: 0 });
-  const anthropic = new Anthropic({ baseURL: gw.origin, apiKey: alice.key, maxRetries: 0 });
+  const { gw, fake, key } = await startGeminiTenant(t, GEMINI_KEY, { flash: 'gemini-2.5-flash', embed: 'gemini-embedding-001' });
+  const openai = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0 });
+  const anthropic = new Anthropic({ baseURL: gw.origin, apiKey: key, maxRetries: 0 });
 
   const calls: [string, () => Promise<unknown>][] = [
     ['chat', () => openai.chat.completions.create({ model: 'flash', messages: [{ role: 'user', content: 'hi' }] })],

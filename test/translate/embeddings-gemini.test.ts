@@ -1,7 +1,6 @@
 import t from 'tap';
 import OpenAI from 'openai';
-import { startGateway, makeKey } from '../helpers/gateway.js';
-import { startFakeProvider } from '../fake-provider/fake-provider.js';
+import { startGeminiTenant } from '../helpers/gemini-tenant.js';
 import { waitForAuditFile } from '../server/fixtures/audit-files.js';
 import { heuristicTokens } from '../../proxy/limits/token-estimate.js';
 
@@ -16,19 +15,8 @@ import { heuristicTokens } from '../../proxy/limits/token-estimate.js';
 const GEMINI_KEY = 'AIzaSy-acme-gemini-embeddings-key-0';
 
 t.test('the OpenAI SDK embeddings on a tier served by Gemini', async (t) => {
-  const fake = await startFakeProvider();
-  t.teardown(() => fake.close());
-  const alice = makeKey('key-alice', 'alice');
-  const gw = await startGateway(t, {
-    tenants: [{
-      id: 'acme',
-      providers: { google: { type: 'gemini', apiKey: GEMINI_KEY, baseUrl: fake.geminiBaseUrl } },
-      tiers: { embed: { provider: 'google', model: 'gemini-embedding-001' } },
-      users: [{ id: 'alice', role: 'member' }],
-      apiKeys: [alice.entry],
-    }],
-  });
-  const client = new OpenAI({ baseURL: gw.baseURL, apiKey: alice.key, maxRetries: 0 });
+  const { gw, fake, key } = await startGeminiTenant(t, GEMINI_KEY, { embed: 'gemini-embedding-001' });
+  const client = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0 });
 
   t.test('a single string: embedContent, the key in x-goog-api-key, the vector decoded from base64 by the SDK', async (t) => {
     const res = await client.embeddings.create({ model: 'embed', input: 'hello world' });

@@ -1,9 +1,8 @@
 import t, { type Test } from 'tap';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { startGateway, makeKey } from '../helpers/gateway.js';
+import { startGeminiTenant } from '../helpers/gemini-tenant.js';
 import { withTopK } from '../helpers/anthropic-top-k.js';
-import { startFakeProvider } from '../fake-provider/fake-provider.js';
 import { FAKE_THOUGHT_SIGNATURE } from '../fake-provider/gemini-fixtures.js';
 
 const GEMINI_KEY = 'AIzaSy-acme-gemini-tenant-key-000';
@@ -12,19 +11,7 @@ const schema = { type: 'object', properties: { city: { type: 'string' } }, requi
 type Json = Record<string, unknown>;
 
 async function setup(t: Test) {
-  const fake = await startFakeProvider();
-  t.teardown(() => fake.close());
-  const alice = makeKey('key-alice', 'alice');
-  const gw = await startGateway(t, {
-    tenants: [{
-      id: 'acme',
-      providers: { google: { type: 'gemini', apiKey: GEMINI_KEY, baseUrl: fake.geminiBaseUrl } },
-      tiers: { flash: { provider: 'google', model: 'gemini-2.5-flash' } },
-      users: [{ id: 'alice', role: 'member' }],
-      apiKeys: [alice.entry],
-    }],
-  });
-  return { gw, fake, key: alice.key };
+  return startGeminiTenant(t, GEMINI_KEY, { flash: 'gemini-2.5-flash' });
 }
 
 t.test('the OpenAI Node SDK on a tier served by Gemini', async (t) => {

@@ -1,7 +1,6 @@
 import t from 'tap';
 import OpenAI from 'openai';
-import { startGateway, makeKey } from '../helpers/gateway.js';
-import { startFakeProvider } from '../fake-provider/fake-provider.js';
+import { startGeminiTenant } from '../helpers/gemini-tenant.js';
 import { FAKE_THOUGHT_SIGNATURE } from '../fake-provider/gemini-fixtures.js';
 import { fixture, pinCreated, translateStream } from './stream-fixture.js';
 import { responsesToGemini } from '../../proxy/translate/responses-gemini/responses-to-gemini.js';
@@ -105,19 +104,8 @@ t.test('request refusals name the field (never a silent drop)', async (t) => {
 });
 
 t.test('the OpenAI Responses API on a tier served by Gemini', async (t) => {
-  const fake = await startFakeProvider();
-  t.teardown(() => fake.close());
-  const alice = makeKey('key-alice', 'alice');
-  const gw = await startGateway(t, {
-    tenants: [{
-      id: 'acme',
-      providers: { google: { type: 'gemini', apiKey: GEMINI_KEY, baseUrl: fake.geminiBaseUrl } },
-      tiers: { flash: { provider: 'google', model: 'gemini-2.5-flash' } },
-      users: [{ id: 'alice', role: 'member' }],
-      apiKeys: [alice.entry],
-    }],
-  });
-  const client = new OpenAI({ baseURL: gw.baseURL, apiKey: alice.key, maxRetries: 0 });
+  const { gw, fake, key } = await startGeminiTenant(t, GEMINI_KEY, { flash: 'gemini-2.5-flash' });
+  const client = new OpenAI({ baseURL: gw.baseURL, apiKey: key, maxRetries: 0 });
 
   t.test('non-stream: generateContent with the key in x-goog-api-key, a response object back', async (t) => {
     fake.enqueue({ usage: { input: 20, output: 9, cached: 5 } });
