@@ -21,8 +21,6 @@ export interface ValidatedCall<B> extends AdminCall {
   readonly body: B;
 }
 
-export type { AdminChange };
-
 export interface AdminResult {
   readonly status: number;
   /** JSON body; undefined for 204. */

@@ -29,9 +29,6 @@ export type AdminAuthorizer = (
   onDecision: (decision: PolicyDecision) => void,
 ) => PolicyDecision;
 
-/** Where admin actions are recorded (the tenant's audit partition). */
-export type { AdminAuditRecorder };
-
 function send(res: ServerResponse, requestId: string, status: number, body: string, extra: Record<string, string> = {}): void {
   const type: Record<string, string> = status === 204 ? {} : { 'content-type': 'application/json' };
   res.writeHead(status, { ...type, 'x-workjet-request-id': requestId, 'x-request-id': requestId, ...extra, 'content-length': Buffer.byteLength(body) });
