@@ -9,23 +9,48 @@ import { dayOf, formatDay, logIdTimeMs } from './audit-key.js';
  * names the deleted id; rewriting a record and its hash breaks the successor's `prevHash`.
  */
 
-/** JSON with object keys sorted at every level and no whitespace: one byte string per value. */
+/**
+ * JSON with object keys sorted at every level and no whitespace: one byte string per value.
+ * Built with string appends rather than entries/sort/map/join arrays: it runs once per audit
+ * record on the request path.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     const text = JSON.stringify(value);
     return text === undefined ? 'null' : text;
   }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      const item: unknown = value[i];
+      out += item === undefined ? 'null' : canonicalJson(item);
+    }
+    return `${out}]`;
+  }
+  const object = value as Record<string, unknown>;
+  // Default sort compares UTF-16 code units, the order canonical JSON needs.
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  for (const key of keys) {
+    const item = object[key];
+    if (item === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${out}}`;
+}
+
+/** sha256 hex of a canonical JSON text. */
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The hash a record must carry: sha256 hex of its canonical JSON without the `hash` field. */
 export function recordHash(record: Omit<AuditRecord, 'hash'> | AuditRecord): string {
-  const { hash: _ignored, ...rest } = record as AuditRecord;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+  if (!('hash' in record)) return sha256Hex(canonicalJson(record));
+  const { hash: _ignored, ...rest } = record;
+  return sha256Hex(canonicalJson(rest));
 }
 
 interface ChainHead {
@@ -60,7 +85,7 @@ export class HashChain {
       prevHash: head ? head.hash : null,
       prevId: head ? head.id : null,
     };
-    const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned) };
+    const record: AuditRecord = Object.assign(unsigned, { hash: sha256Hex(canonicalJson(unsigned)) });
     this.#heads.set(chainKey, { seq: record.seq, hash: record.hash, id: record.id });
     this.#prune(timeMs);
     return record;

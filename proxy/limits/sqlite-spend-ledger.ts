@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { assertTenantScope, type TenantScope } from '../identity/tenant-scope.js';
 import { microToUsd } from './cost.js';
 import { systemClock, utcMonth, type Clock } from './month.js';
+import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import {
   reachedThresholds,
   type ChargeOutcome,
@@ -55,13 +56,18 @@ interface ReservationRow {
 
 /**
  * The embedded spend ledger: one SQLite file (WAL) so spend survives restarts. Every operation
- * is one IMMEDIATE transaction, so check-and-reserve is atomic in this process and also across
- * processes that share the file. Reservations expire like the Redis ones.
+ * runs inside an IMMEDIATE transaction, so check-and-reserve is atomic in this process and also
+ * across processes that share the file; operations of concurrent requests share one transaction
+ * (group commit). Reservations expire like the Redis ones.
  */
 export class SqliteSpendLedger implements SpendLedger {
   readonly #db: Database.Database;
   readonly #clock: Clock;
   readonly #stmt;
+  readonly #commits: SqliteGroupCommit;
+  /** Reservation ids: a random per-ledger prefix and a counter, unique across processes on the file. */
+  readonly #idPrefix = randomBytes(9).toString('base64url');
+  #idCounter = 0;
 
   constructor(options: { file: string; clock?: Clock }) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -71,6 +77,7 @@ export class SqliteSpendLedger implements SpendLedger {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(SCHEMA);
     this.#clock = options.clock ?? systemClock;
+    this.#commits = new SqliteGroupCommit(this.#db);
     const db = this.#db;
     this.#stmt = {
       expired: db.prepare<[string, number], ReservationRow>('SELECT id, month, amount, settled FROM spend_reservation WHERE tenant = ? AND expires_at <= ?'),
@@ -109,83 +116,78 @@ export class SqliteSpendLedger implements SpendLedger {
 
   async reserve(scope: TenantScope, request: ReserveRequest): Promise<ReserveOutcome> {
     const tenant = assertTenantScope(scope).tenantId;
-    return this.#db
-      .transaction((): ReserveOutcome => {
-        const now = this.#clock();
-        const month = utcMonth(now);
-        this.#purge(tenant, now);
-        const row = this.#stmt.month.get(tenant, month) ?? { spent: 0, reserved: 0 };
-        if (row.spent + row.reserved + request.amountMicroUsd > request.capMicroUsd) {
-          return { ok: false, month, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved };
-        }
-        const reservation: Reservation = { id: randomBytes(12).toString('base64url'), month, amountMicroUsd: request.amountMicroUsd };
-        this.#stmt.insertReservation.run(reservation.id, tenant, month, request.amountMicroUsd, now + request.ttlMs, 0);
-        this.#stmt.addMonth.run({ tenant, month, spent: 0, reserved: request.amountMicroUsd });
-        return { ok: true, reservation, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved };
-      })
-      .immediate();
+    return this.#commits.run((): ReserveOutcome => {
+      const now = this.#clock();
+      const month = utcMonth(now);
+      this.#purge(tenant, now);
+      const row = this.#stmt.month.get(tenant, month) ?? { spent: 0, reserved: 0 };
+      if (row.spent + row.reserved + request.amountMicroUsd > request.capMicroUsd) {
+        return { ok: false, month, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved };
+      }
+      const reservation: Reservation = { id: `${this.#idPrefix}${(this.#idCounter++).toString(36)}`, month, amountMicroUsd: request.amountMicroUsd };
+      this.#stmt.insertReservation.run(reservation.id, tenant, month, request.amountMicroUsd, now + request.ttlMs, 0);
+      this.#stmt.addMonth.run({ tenant, month, spent: 0, reserved: request.amountMicroUsd });
+      return { ok: true, reservation, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved };
+    });
   }
 
   async renew(scope: TenantScope, reservation: Reservation, ttlMs: number): Promise<boolean> {
     const tenant = assertTenantScope(scope).tenantId;
-    return this.#stmt.renew.run(this.#clock() + ttlMs, reservation.id, tenant).changes === 1;
+    return this.#commits.run(() => this.#stmt.renew.run(this.#clock() + ttlMs, reservation.id, tenant).changes === 1);
   }
 
   async settle(scope: TenantScope, charge: ChargeRequest): Promise<ChargeOutcome> {
     const tenant = assertTenantScope(scope).tenantId;
-    return this.#db
-      .transaction((): ChargeOutcome => {
-        const now = this.#clock();
-        this.#purge(tenant, now);
-        const existing = this.#stmt.reservation.get(charge.id, tenant);
-        if (existing?.settled === 1) {
-          return { spentMicroUsd: this.#stmt.month.get(tenant, charge.month)?.spent ?? 0, alerts: [], duplicate: true };
-        }
-        if (existing) {
-          this.#stmt.addMonth.run({ tenant, month: existing.month, spent: 0, reserved: -existing.amount });
-          this.#stmt.markSettled.run(now + SETTLED_GRACE_MS, charge.id);
-        } else {
-          this.#stmt.insertReservation.run(charge.id, tenant, charge.month, 0, now + SETTLED_GRACE_MS, 1);
-        }
-        const cost = Math.max(0, Math.round(charge.costMicroUsd));
-        this.#stmt.addMonth.run({ tenant, month: charge.month, spent: cost, reserved: 0 });
-        if (charge.user !== undefined && cost > 0) this.#stmt.addUser.run({ tenant, month: charge.month, user: charge.user, spent: cost });
-        if (charge.assistant !== undefined && cost > 0) this.#stmt.addAssistant.run({ tenant, month: charge.month, assistant: charge.assistant, spent: cost });
-        if (charge.tier !== undefined && cost > 0) this.#stmt.addTier.run({ tenant, month: charge.month, tier: charge.tier, spent: cost });
-        const spent = this.#stmt.month.get(tenant, charge.month)?.spent ?? 0;
-        const alerts = [];
-        if (cost > 0 && charge.capMicroUsd !== undefined && charge.alertThresholds) {
-          for (const threshold of reachedThresholds(spent, charge.capMicroUsd, charge.alertThresholds)) {
-            if (this.#stmt.raiseAlert.run(tenant, charge.month, threshold, now).changes === 1) {
-              alerts.push({ threshold, spentUsd: microToUsd(spent), capUsd: microToUsd(charge.capMicroUsd), month: charge.month });
-            }
+    return this.#commits.run((): ChargeOutcome => {
+      const now = this.#clock();
+      this.#purge(tenant, now);
+      const existing = this.#stmt.reservation.get(charge.id, tenant);
+      if (existing?.settled === 1) {
+        return { spentMicroUsd: this.#stmt.month.get(tenant, charge.month)?.spent ?? 0, alerts: [], duplicate: true };
+      }
+      if (existing) {
+        this.#stmt.addMonth.run({ tenant, month: existing.month, spent: 0, reserved: -existing.amount });
+        this.#stmt.markSettled.run(now + SETTLED_GRACE_MS, charge.id);
+      } else {
+        this.#stmt.insertReservation.run(charge.id, tenant, charge.month, 0, now + SETTLED_GRACE_MS, 1);
+      }
+      const cost = Math.max(0, Math.round(charge.costMicroUsd));
+      this.#stmt.addMonth.run({ tenant, month: charge.month, spent: cost, reserved: 0 });
+      if (charge.user !== undefined && cost > 0) this.#stmt.addUser.run({ tenant, month: charge.month, user: charge.user, spent: cost });
+      if (charge.assistant !== undefined && cost > 0) this.#stmt.addAssistant.run({ tenant, month: charge.month, assistant: charge.assistant, spent: cost });
+      if (charge.tier !== undefined && cost > 0) this.#stmt.addTier.run({ tenant, month: charge.month, tier: charge.tier, spent: cost });
+      const spent = this.#stmt.month.get(tenant, charge.month)?.spent ?? 0;
+      const alerts = [];
+      if (cost > 0 && charge.capMicroUsd !== undefined && charge.alertThresholds) {
+        for (const threshold of reachedThresholds(spent, charge.capMicroUsd, charge.alertThresholds)) {
+          if (this.#stmt.raiseAlert.run(tenant, charge.month, threshold, now).changes === 1) {
+            alerts.push({ threshold, spentUsd: microToUsd(spent), capUsd: microToUsd(charge.capMicroUsd), month: charge.month });
           }
         }
-        return { spentMicroUsd: spent, alerts, duplicate: false };
-      })
-      .immediate();
+      }
+      return { spentMicroUsd: spent, alerts, duplicate: false };
+    });
   }
 
   async read(scope: TenantScope, month?: string): Promise<MonthSpend> {
     const tenant = assertTenantScope(scope).tenantId;
-    return this.#db
-      .transaction((): MonthSpend => {
-        const now = this.#clock();
-        const m = month ?? utcMonth(now);
-        this.#purge(tenant, now);
-        const row = this.#stmt.month.get(tenant, m) ?? { spent: 0, reserved: 0 };
-        const byUser: Record<string, number> = {};
-        for (const u of this.#stmt.users.all(tenant, m)) byUser[u.user] = u.spent;
-        const byAssistant: Record<string, number> = {};
-        for (const a of this.#stmt.assistants.all(tenant, m)) byAssistant[a.assistant] = a.spent;
-        const byTier: Record<string, number> = {};
-        for (const t of this.#stmt.tiers.all(tenant, m)) byTier[t.tier] = t.spent;
-        return { month: m, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved, openReservations: this.#stmt.open.get(tenant, m)?.n ?? 0, byUser, byAssistant, byTier };
-      })
-      .immediate();
+    return this.#commits.run((): MonthSpend => {
+      const now = this.#clock();
+      const m = month ?? utcMonth(now);
+      this.#purge(tenant, now);
+      const row = this.#stmt.month.get(tenant, m) ?? { spent: 0, reserved: 0 };
+      const byUser: Record<string, number> = {};
+      for (const u of this.#stmt.users.all(tenant, m)) byUser[u.user] = u.spent;
+      const byAssistant: Record<string, number> = {};
+      for (const a of this.#stmt.assistants.all(tenant, m)) byAssistant[a.assistant] = a.spent;
+      const byTier: Record<string, number> = {};
+      for (const t of this.#stmt.tiers.all(tenant, m)) byTier[t.tier] = t.spent;
+      return { month: m, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved, openReservations: this.#stmt.open.get(tenant, m)?.n ?? 0, byUser, byAssistant, byTier };
+    });
   }
 
   async close(): Promise<void> {
+    this.#commits.flush();
     if (this.#db.open) this.#db.close();
   }
 

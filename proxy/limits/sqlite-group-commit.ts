@@ -1,0 +1,66 @@
+import type Database from 'better-sqlite3';
+
+interface QueuedOperation {
+  readonly run: () => unknown;
+  readonly resolve: (value: never) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Group commit for a better-sqlite3 database: operations queued in the same tick run one after
+ * another inside one IMMEDIATE transaction, each in its own savepoint, and their promises settle
+ * after the commit. Each operation still sees the effects of the ones before it, so a
+ * check-and-reserve stays atomic (also against other processes on the file), but N concurrent
+ * requests pay one WAL commit instead of N. An operation that throws rolls back only its own
+ * savepoint; a commit that fails rejects every operation of the batch.
+ */
+export class SqliteGroupCommit {
+  readonly #batch: (operations: readonly QueuedOperation[]) => Outcome[];
+  #queue: QueuedOperation[] = [];
+  #scheduled?: NodeJS.Immediate;
+
+  constructor(db: Database.Database) {
+    const savepoint = db.transaction((operation: QueuedOperation): unknown => operation.run());
+    const batch = db.transaction((operations: readonly QueuedOperation[]): Outcome[] =>
+      operations.map((operation): Outcome => {
+        try {
+          return { ok: true, value: savepoint(operation) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
+    this.#batch = (operations) => batch.immediate(operations);
+  }
+
+  /** Runs `operation` in the next group transaction; resolves with its result once committed. */
+  run<T>(operation: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ run: operation, resolve: resolve as (value: never) => void, reject });
+      this.#scheduled ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /** Commits what is queued now (also called by the scheduled tick and before close). */
+  flush(): void {
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    const operations = this.#queue;
+    if (operations.length === 0) return;
+    this.#queue = [];
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.#batch(operations);
+    } catch (err) {
+      for (const operation of operations) operation.reject(err);
+      return;
+    }
+    outcomes.forEach((outcome, i) => {
+      const operation = operations[i] as QueuedOperation;
+      if (outcome.ok) operation.resolve(outcome.value as never);
+      else operation.reject(outcome.error);
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import t from 'tap';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteGroupCommit } from '../../proxy/limits/sqlite-group-commit.js';
+
+function openDb(file: string, busyTimeoutMs = 5000): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  db.exec('CREATE TABLE IF NOT EXISTS item (name TEXT PRIMARY KEY)');
+  return db;
+}
+
+t.test('operations queued in one tick share one transaction, and each sees the ones before it', async (t) => {
+  const file = join(t.testdir(), 'gc.db');
+  const db = openDb(file);
+  const observer = openDb(file);
+  t.teardown(() => {
+    db.close();
+    observer.close();
+  });
+  const commits = new SqliteGroupCommit(db);
+  const insert = db.prepare<[string]>('INSERT INTO item (name) VALUES (?)');
+  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM item');
+  // data_version changes once per commit made by another connection.
+  const version = (): number => observer.pragma('data_version', { simple: true }) as number;
+  const before = version();
+  const seen = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      commits.run(() => {
+        insert.run(`item-${i}`);
+        return count.get()?.n;
+      }),
+    ),
+  );
+  t.same(seen, Array.from({ length: 20 }, (_, i) => i + 1), 'each operation saw the rows of the ones before it');
+  t.equal(version() - before, 1, 'twenty operations, one commit');
+  t.equal(count.get()?.n, 20);
+});
+
+t.test('an operation that throws rolls back only its own writes', async (t) => {
+  const db = openDb(join(t.testdir(), 'gc.db'));
+  t.teardown(() => db.close());
+  const commits = new SqliteGroupCommit(db);
+  const insert = db.prepare<[string]>('INSERT INTO item (name) VALUES (?)');
+  const results = await Promise.allSettled([
+    commits.run(() => insert.run('a')),
+    commits.run(() => {
+      insert.run('b');
+      throw new Error('over the cap');
+    }),
+    commits.run(() => insert.run('c')),
+  ]);
+  t.same(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
+  t.match((results[1] as PromiseRejectedResult).reason, { message: 'over the cap' });
+  t.same(
+    db.prepare<[], { name: string }>('SELECT name FROM item ORDER BY name').all().map((r) => r.name),
+    ['a', 'c'],
+  );
+});
+
+t.test('a batch that cannot commit rejects every operation and writes nothing', async (t) => {
+  const file = join(t.testdir(), 'gc.db');
+  const db = openDb(file, 50);
+  const other = openDb(file);
+  t.teardown(() => {
+    db.close();
+    other.close();
+  });
+  const commits = new SqliteGroupCommit(db);
+  const insert = db.prepare<[string]>('INSERT INTO item (name) VALUES (?)');
+  other.exec('BEGIN IMMEDIATE'); // another process holds the write lock past our busy timeout
+  const results = await Promise.allSettled([commits.run(() => insert.run('x')), commits.run(() => insert.run('y'))]);
+  other.exec('ROLLBACK');
+  t.same(
+    results.map((r) => r.status),
+    ['rejected', 'rejected'],
+  );
+  t.match((results[0] as PromiseRejectedResult).reason, { code: 'SQLITE_BUSY' });
+  t.equal(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM item').get()?.n, 0);
+  await commits.run(() => insert.run('z'));
+  t.equal(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM item').get()?.n, 1, 'the next batch commits normally');
+});
