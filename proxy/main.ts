@@ -26,7 +26,7 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ level: config.logging.level });
+  const logger = createLogger({ level: config.logging.level, asyncStdout: true });
   const gateway = await createGateway(config, { logger, watchPolicies: argv.includes('--watch-policies') });
   const address = await gateway.listen(undefined, hostFlag(argv));
   const origin = `http://${address.address}:${address.port}`;

@@ -23,13 +23,26 @@ export const REDACTED_PATHS = [
   'secret',
 ];
 
-/** Creates the gateway's JSON logger. `destination` lets tests capture every line. */
-export function createLogger(options: { level?: LoggerOptions['level']; destination?: NodeJS.WritableStream | { write(s: string): void } } = {}): Logger {
+export interface CreateLoggerOptions {
+  readonly level?: LoggerOptions['level'];
+  /** Where lines go instead of stdout (tests capture every line this way). */
+  readonly destination?: NodeJS.WritableStream | { write(s: string): void };
+  /**
+   * Write stdout asynchronously (the server's access log): lines logged while a write is in
+   * flight go out together in the next one, instead of one blocking write per request. pino
+   * flushes what is buffered on exit; a SIGKILL can lose the last lines, never an audit record.
+   */
+  readonly asyncStdout?: boolean;
+}
+
+/** Creates the gateway's JSON logger. */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const opts: LoggerOptions = {
     level: options.level ?? 'info',
     base: { service: 'workjet-gateway' },
     redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return options.destination ? pino(opts, options.destination as NodeJS.WritableStream) : pino(opts);
+  if (options.destination) return pino(opts, options.destination as NodeJS.WritableStream);
+  return options.asyncStdout ? pino(opts, pino.destination({ dest: 1, sync: false })) : pino(opts);
 }
