@@ -4,7 +4,7 @@
 // domain error ("already exists"), never with SQLite's "database is locked". Write transactions
 // begin IMMEDIATE, so a writer waits out busy_timeout for the other instead of failing on a
 // deferred transaction's read→write upgrade; reads stay deferred and do not wait for a writer.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,28 +22,36 @@ const PROCESSES = 4;
 const IDS = Array.from({ length: 24 }, (_, i) => `tenant-${i}`);
 
 interface Writer {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+  /** Resolves once the child has loaded everything and is waiting for the start file. */
+  ready: Promise<void>;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-function startWriter(config: string, startFile: string, ids: string[]): Promise<Writer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, config, startFile, ...ids], { env: tsxChildEnv(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+function startWriter(config: string, startFile: string, ids: string[]): Writer {
+  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, config, startFile, ...ids], { env: tsxChildEnv(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  let stdout = '';
+  let stderr = '';
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+      if (stdout.startsWith('ready\n')) resolve();
+    });
+    void done.then(() => reject(new Error(`writer exited before it was ready: ${stderr}`)), reject);
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  return { ready, done };
 }
 
-t.test(`${PROCESSES} processes create the same tenants on one fresh SQLite file at once`, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'wj-sqlite-writers-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const YAML_TENANT = { id: 'acme', users: [{ id: 'alice', role: 'owner' as const }] };
+
+/** Starts the writers together on the store of `dir` and checks what each create met. */
+async function race(t: Test, dir: string): Promise<void> {
   const config = join(dir, 'gateway.yaml');
-  writeFileSync(config, `audit: { dir: ${JSON.stringify(dir)} }\ntenants:\n  - id: acme\n    users: [{ id: alice, role: owner }]\n`);
+  writeFileSync(config, `audit: { dir: ${JSON.stringify(dir)} }\ntenants: ${JSON.stringify([YAML_TENANT])}\n`);
   const startFile = join(dir, 'start');
   // Each process goes through every id, from its own starting point: mostly writes of different
   // tenants at the same moment, and every id still raced by every process.
@@ -51,12 +59,12 @@ t.test(`${PROCESSES} processes create the same tenants on one fresh SQLite file 
     const from = (i * IDS.length) / PROCESSES;
     return startWriter(config, startFile, [...IDS.slice(from), ...IDS.slice(0, from)]);
   });
-  // Every child is past tsx's startup and polling for this file by now; they all start together.
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // Past tsx's startup every child polls for the start file; they all begin at the same moment.
+  await Promise.all(writers.map((w) => w.ready));
   writeFileSync(startFile, '');
-  const outcomes = (await Promise.all(writers)).map((w, i) => {
+  const outcomes = (await Promise.all(writers.map((w) => w.done))).map((w, i) => {
     t.equal(w.code, 0, `writer ${i} exits 0`, { stderr: w.stderr });
-    return JSON.parse(w.stdout) as Record<string, string>;
+    return JSON.parse(w.stdout.slice('ready\n'.length)) as Record<string, string>;
   });
 
   const failures = outcomes.flatMap((o, i) => Object.entries(o).filter(([, v]) => v !== 'created' && v !== 'exists').map(([id, v]) => `writer ${i} ${id}: ${v}`));
@@ -64,12 +72,27 @@ t.test(`${PROCESSES} processes create the same tenants on one fresh SQLite file 
   for (const id of IDS) {
     t.equal(outcomes.filter((o) => o[id] === 'created').length, 1, `${id} is created by exactly one process`);
   }
+}
+
+function tempDir(t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wj-sqlite-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+t.test(`${PROCESSES} processes create the same tenants on one fresh SQLite file at once (each migrates it)`, async (t) => {
+  await race(t, tempDir(t));
+});
+
+t.test(`${PROCESSES} processes create the same tenants on one migrated SQLite file at once`, async (t) => {
+  const dir = tempDir(t);
+  await (await openTenantStore({ config: parseConfig({ audit: { dir }, tenants: [YAML_TENANT] }), logger: createLogger({ level: 'silent' }) })).close();
+  await race(t, dir);
 });
 
 t.test("a read does not wait for another process's open write transaction", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'wj-sqlite-reader-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const store = await openTenantStore({ config: parseConfig({ audit: { dir }, tenants: [{ id: 'acme', users: [{ id: 'alice', role: 'owner' }] }] }), logger: createLogger({ level: 'silent' }) });
+  const dir = tempDir(t);
+  const store = await openTenantStore({ config: parseConfig({ audit: { dir }, tenants: [YAML_TENANT] }), logger: createLogger({ level: 'silent' }) });
   t.teardown(() => store.close());
   // Another connection (as another process would) holds the write lock with a change not yet committed.
   const other = new Database(join(dir, 'workjet.db'));
