@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction, type TransactionBuilder } from 'kysely';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
 import { assertTenantScope, mintTenantScope, type TenantScope } from '../identity/tenant-scope.js';
@@ -95,7 +95,7 @@ export class SqlTenantStore implements TenantStore {
     const declared = new Set(config.tenants.map((t) => t.id));
     const stagedKeys: ConfigProviderKeys = new Map();
     const changed: string[] = [];
-    await this.#db.transaction().execute(async (trx) => {
+    await this.#begin(true).execute(async (trx) => {
       for (const tenant of config.tenants) {
         // Startup / reload acting for the operator: the YAML is the operator's own declaration.
         const scope = mintTenantScope(tenant.id);
@@ -167,8 +167,18 @@ export class SqlTenantStore implements TenantStore {
     return this.#db.selectFrom('tenants').selectAll().orderBy('created_at').orderBy('id').execute();
   }
 
+  /**
+   * A transaction for a write or a read. On SQLite a write begins IMMEDIATE (the dialect's
+   * default) and a read is marked `read only`, which stays a deferred BEGIN that reads its WAL
+   * snapshot beside a writer. PostgreSQL's transactions are begun as they always were.
+   */
+  #begin(write: boolean): TransactionBuilder<Db> {
+    const builder = this.#db.transaction();
+    return write || this.kind === 'postgres' ? builder : builder.setAccessMode('read only');
+  }
+
   async #transaction<T>(tenantId: string, write: boolean, fn: (db: ScopedDb) => Promise<T>): Promise<T> {
-    const result = await this.#db.transaction().execute((trx) => this.#inTenant(trx, tenantId, write, fn));
+    const result = await this.#begin(write).execute((trx) => this.#inTenant(trx, tenantId, write, fn));
     if (write) await this.#emit(tenantId);
     return result;
   }

@@ -68,11 +68,13 @@ t.test('npm run tenants -- create|list|disable', async (t) => {
   t.equal(created.status, 0, created.stderr);
   const key = /owner key \(shown once, store it now\): (wj_\S+)/.exec(created.stdout)?.[1];
   t.ok(key, 'the owner key is printed once');
-  // One after another, as an operator runs them: two CLI writers started at the same instant can
-  // still meet SQLite's "database is locked" on a deferred transaction's upgrade (a known gap).
-  const again = await runCli('proxy/cli/tenants.ts', ['create', '--id', 'hooli', '--owner', 'gavin', '--config', file]);
-  const listed = await runCli('proxy/cli/tenants.ts', ['list', '--config', file, '--json']);
-  const bad = await runCli('proxy/cli/tenants.ts', ['frobnicate', '--config', file]);
+  // Independent runs start together (each start costs a second or more); two of them write the
+  // same SQLite file at once (both apply the YAML, one creates), and each waits for the other.
+  const [again, listed, bad] = await Promise.all([
+    runCli('proxy/cli/tenants.ts', ['create', '--id', 'hooli', '--owner', 'gavin', '--config', file]),
+    runCli('proxy/cli/tenants.ts', ['list', '--config', file, '--json']),
+    runCli('proxy/cli/tenants.ts', ['frobnicate', '--config', file]),
+  ]);
   t.equal(again.status, 1);
   t.match(again.stderr, /exists|already/);
   t.equal(bad.status, 2);

@@ -29,6 +29,7 @@ const PLUMBING = new Set([
   'proxy/store/postgres-store.ts',
   'proxy/store/scoped-db.ts',
   'proxy/store/sql-tenant-store.ts',
+  'proxy/store/sqlite-dialect.ts',
   'proxy/store/sqlite-store.ts',
 ]);
 // The spend ledger keeps its own SQLite file (not tenant data), as before the store existed.
