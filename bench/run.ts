@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generateApiKey, hashApiKey } from '../proxy/identity/api-keys.js';
+import { CHILD_EXEC_ARGV, POLICY_BUNDLE, REPO_ROOT, RESULTS_DIR, TSX_IMPORT, childScript } from './bench-paths.js';
 import { benchBody, smokeCheck } from './bench-request.js';
 import { GATEWAY_VARIANTS } from './gateway-variants.js';
 import { runLoad } from './load.js';
@@ -23,17 +23,8 @@ import { formatStageMeans, scrapeStages, stageMeansMs } from './stage-breakdown.
  * (passthrough first), so background noise hits the floor and the gateways alike.
  */
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-// Normally compiled (dist/bench/run.js, so the gateway is measured as `npm start` runs it); from
-// source (`npx tsx bench/run.ts`) the children run from source too, through tsx.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const REPO_ROOT = FROM_SOURCE ? join(HERE, '..') : join(HERE, '../..');
-// Resolved here because a child's cwd may be a temp dir, where a bare `--import tsx` would not resolve.
-const TSX_IMPORT: readonly string[] = ['--import', import.meta.resolve('tsx')];
-const CHILD_EXEC_ARGV: readonly string[] = FROM_SOURCE ? TSX_IMPORT : [];
-const RESULTS_FILE = join(REPO_ROOT, 'bench/results/latest.json');
-const PROFILE_DIR = join(REPO_ROOT, 'bench/results/profiles');
-const POLICY_BUNDLE = join(REPO_ROOT, 'policies/build/bundle.tar.gz');
+const RESULTS_FILE = join(RESULTS_DIR, 'latest.json');
+const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
 const MIB = 1024 * 1024;
 /** Share of the machine's CPU used by other work before the run above which the table carries a warning. */
 const BUSY_WARNING = 0.15;
@@ -43,10 +34,6 @@ interface LiveTarget {
   readonly proc: TargetProcess;
   readonly url: string;
   readonly idleRssBytes: number;
-}
-
-function childScript(name: string): string {
-  return join(HERE, `${name}${FROM_SOURCE ? '.ts' : '.js'}`);
 }
 
 function log(line: string): void {
