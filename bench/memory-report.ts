@@ -1,4 +1,5 @@
 import type { StreamOutcome } from './held-streams.js';
+import type { MemoryBreakdown } from './target-child.js';
 
 /**
  * Judging and printing the memory cell (`npm run bench:streams`): one target's RSS before,
@@ -22,8 +23,10 @@ export interface MemoryRound {
   readonly heldBytes: number;
   /** Highest RSS from the first request until every stream had ended. */
   readonly peakBytes: number;
-  /** RSS after every stream ended, a collection and the settle period. */
+  /** RSS after every stream ended, the audit backlog was delivered, the settle period and a collection. */
   readonly afterBytes: number;
+  /** The target's own breakdown right after that collection. */
+  readonly afterMemory?: MemoryBreakdown;
   readonly check: StreamCheck;
 }
 
@@ -40,6 +43,7 @@ export interface MemoryCell {
   readonly streams: number;
   /** RSS after start, a short warm-up and a collection, before any stream is opened. */
   readonly baselineBytes: number;
+  readonly baselineMemory?: MemoryBreakdown;
   /** The same cell repeated on the same process: growth from round to round is memory kept. */
   readonly rounds: readonly MemoryRound[];
 }
@@ -116,6 +120,18 @@ function mark(pass: boolean): string {
   return pass ? 'PASS' : 'MISS';
 }
 
+/** JS heap used and allocated, buffers (`external`) and the rest of RSS (native: sockets, parsers, malloc arenas, code). */
+export function formatBreakdownChange(before: MemoryBreakdown, after: MemoryBreakdown): string {
+  const native = (m: MemoryBreakdown): number => m.rss - m.heapTotal - m.external;
+  const part = (name: string, of: (m: MemoryBreakdown) => number): string => `${name} ${mib(of(before))} → ${mib(of(after))}`;
+  return [
+    part('heap used', (m) => m.heapUsed),
+    part('heap total', (m) => m.heapTotal),
+    part('external', (m) => m.external),
+    part('native rest', native),
+  ].join(', ') + ' MiB';
+}
+
 function kib(bytes: number): string {
   return Number.isFinite(bytes) ? (bytes / 1024).toFixed(1) : '-';
 }
@@ -134,6 +150,8 @@ export function formatMemoryCells(cells: readonly MemoryCell[]): string {
           (failed > 0 ? ` — FAILED ${failed}: ${JSON.stringify(r.check.failures)}` : ''),
       );
     });
+    const after = cell.rounds.at(-1)?.afterMemory;
+    if (cell.baselineMemory && after) lines.push(`  collected, baseline → after the last round: ${formatBreakdownChange(cell.baselineMemory, after)}`);
     lines.push(
       `  per open stream: ${kib(bytesPerStream(cell))} KiB ((held − baseline) ÷ ${cell.streams}); kept per stream from round to round: ${kib(retainedBytesPerStream(cell))} KiB`,
       `  ${mark(v.held.pass)}  peak ${mib(v.held.valueBytes)} MiB < ${mib(v.held.limitBytes)} MiB`,

@@ -11,6 +11,8 @@ import { bytesPerStream, checkStreams, formatMemoryCells, judgeMemory, retainedB
 import { ProcessSampler, machineBusyFraction, readRssBytes } from './process-sampler.js';
 import { BASELINE } from './report.js';
 import { killAllTargets, spawnTarget, type TargetProcess } from './spawn-target.js';
+import { scrapeStages } from './stage-breakdown.js';
+import type { MemoryBreakdown } from './target-child.js';
 import { buildPlans, type TargetPlan } from './target-plans.js';
 
 /**
@@ -60,12 +62,32 @@ function rssOf(proc: TargetProcess): number {
   return rss;
 }
 
-/** Warm-up (JIT, pools), then a collection and a pause: the RSS the cell starts from. */
-async function baselineRss(proc: TargetProcess, url: string, headers: Record<string, string>): Promise<number> {
+/**
+ * The target at rest: its audit records all delivered (the spool backlog, read from /metrics, is
+ * 0; targets without it have nothing to wait for), the settle period over, then a collection.
+ * Returns the RSS and the memory breakdown the collection reported.
+ */
+async function atRest(proc: TargetProcess, settleSeconds: number): Promise<{ rssBytes: number; memory: MemoryBreakdown | undefined }> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const backlog = (await scrapeStages(proc.port))?.spoolBacklog;
+    if (backlog === undefined || backlog === 0) break;
+    if (Date.now() > deadline) {
+      log(`${proc.name}: ${backlog} audit records still not delivered after 30 s; sampling anyway`);
+      break;
+    }
+    await sleep(200);
+  }
+  await sleep(settleSeconds * 1000);
+  const memory = await proc.control('gc');
+  await sleep(200);
+  return { rssBytes: rssOf(proc), memory };
+}
+
+/** Warm-up (JIT, pools), then at rest: what the cell starts from. */
+async function baseline(proc: TargetProcess, url: string, headers: Record<string, string>): Promise<{ rssBytes: number; memory: MemoryBreakdown | undefined }> {
   await runLoad({ url, headers, body: benchBody('stream'), connections: 16, seconds: 1 });
-  await proc.control('gc');
-  await sleep(1000);
-  return rssOf(proc);
+  return atRest(proc, 1);
 }
 
 /** One round on a running target: open N streams, hold them, release them, let them end, settle. */
@@ -98,11 +120,10 @@ async function measureRound(proc: TargetProcess, url: string, fake: TargetProces
   const peakBytes = sampler.stop().rssBytes;
   await streams.close();
   const check = checkStreams(outcomes, expected);
-  await proc.control('gc');
-  await sleep(settings.settleSeconds * 1000);
-  const afterBytes = rssOf(proc);
+  const rest = await atRest(proc, settings.settleSeconds);
+  const afterBytes = rest.rssBytes;
   log(`${proc.name}: held ${(heldBytes / MIB).toFixed(1)} MiB after ${openSeconds.toFixed(1)} s, peak ${(peakBytes / MIB).toFixed(1)} MiB, after ${(afterBytes / MIB).toFixed(1)} MiB; ${check.ok}/${check.total} ok`);
-  return { openSeconds, heldBytes, peakBytes, afterBytes, check };
+  return rest.memory ? { openSeconds, heldBytes, peakBytes, afterBytes, afterMemory: rest.memory, check } : { openSeconds, heldBytes, peakBytes, afterBytes, check };
 }
 
 async function measureTarget(plan: TargetPlan, fake: TargetProcess, settings: StreamsSettings, headers: Record<string, string>): Promise<MemoryCell> {
@@ -112,11 +133,13 @@ async function measureTarget(plan: TargetPlan, fake: TargetProcess, settings: St
   try {
     const url = `http://127.0.0.1:${proc.port}${plan.path}`;
     await smokeCheck(url, headers, 'stream');
-    const baselineBytes = await baselineRss(proc, url, headers);
+    const start = await baseline(proc, url, headers);
+    const baselineBytes = start.rssBytes;
     log(`${plan.name}: baseline RSS ${(baselineBytes / MIB).toFixed(1)} MiB; ${settings.rounds} round(s) of ${settings.streams} streams`);
     const rounds: MemoryRound[] = [];
     for (let i = 0; i < settings.rounds; i++) rounds.push(await measureRound(proc, url, fake, settings, headers, expected));
-    return { target: plan.name, streams: settings.streams, baselineBytes, rounds };
+    const cell = { target: plan.name, streams: settings.streams, baselineBytes, rounds };
+    return start.memory ? { ...cell, baselineMemory: start.memory } : cell;
   } finally {
     await proc.stop();
   }
@@ -136,11 +159,13 @@ function writeResults(settings: StreamsSettings, cells: readonly MemoryCell[], s
         target: cell.target,
         streams: cell.streams,
         baselineMiB: cell.baselineBytes / MIB,
+        baselineMemory: cell.baselineMemory ?? null,
         rounds: cell.rounds.map((r) => ({
           openSeconds: r.openSeconds,
           heldMiB: r.heldBytes / MIB,
           peakMiB: r.peakBytes / MIB,
           afterMiB: r.afterBytes / MIB,
+          afterMemory: r.afterMemory ?? null,
           streamsOk: r.check.ok,
           streamFailures: r.check.failures,
         })),
