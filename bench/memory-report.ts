@@ -27,6 +27,8 @@ export interface MemoryRound {
   readonly afterBytes: number;
   /** The target's own breakdown right after that collection. */
   readonly afterMemory?: MemoryBreakdown;
+  /** Sockets the target still had open at the "after" sample (idle upstream keep-alive ones count). */
+  readonly afterSockets?: number;
   readonly check: StreamCheck;
 }
 
@@ -82,14 +84,16 @@ export function bytesPerStream(cell: Pick<MemoryCell, 'streams' | 'baselineBytes
 }
 
 /**
- * What stays behind per stream: growth of the "after" RSS from the first round to the last,
- * ÷ streams ÷ rounds between them. Near 0 (or negative) when nothing accumulates; NaN with one round.
+ * Live JS memory kept per stream: growth of the collected heap (`heapUsed` after a full GC at the
+ * "after" sample) from the first round to the last, ÷ streams ÷ rounds between them. A leak grows
+ * it every round; RSS is no such signal (glibc and V8 keep freed pages for a while, so "after" RSS
+ * moves by tens of MiB either way from one round to the next). NaN with one round or no breakdown.
  */
-export function retainedBytesPerStream(cell: Pick<MemoryCell, 'streams' | 'rounds'>): number {
-  const first = cell.rounds[0];
-  const last = cell.rounds.at(-1);
+export function keptHeapBytesPerStream(cell: Pick<MemoryCell, 'streams' | 'rounds'>): number {
+  const first = cell.rounds[0]?.afterMemory;
+  const last = cell.rounds.at(-1)?.afterMemory;
   if (!first || !last || cell.rounds.length < 2 || cell.streams <= 0) return Number.NaN;
-  return (last.afterBytes - first.afterBytes) / cell.streams / (cell.rounds.length - 1);
+  return (last.heapUsed - first.heapUsed) / cell.streams / (cell.rounds.length - 1);
 }
 
 function failureOf(outcome: StreamOutcome, expected: string): string | undefined {
@@ -145,7 +149,9 @@ export function formatMemoryCells(cells: readonly MemoryCell[]): string {
     cell.rounds.forEach((r, i) => {
       const failed = r.check.total - r.check.ok;
       lines.push(
-        `  round ${i + 1}: all showing first words after ${r.openSeconds.toFixed(1)} s; RSS held ${mib(r.heldBytes)} MiB, peak ${mib(r.peakBytes)} MiB, after ${mib(r.afterBytes)} MiB; ` +
+        `  round ${i + 1}: all showing first words after ${r.openSeconds.toFixed(1)} s; RSS held ${mib(r.heldBytes)} MiB, peak ${mib(r.peakBytes)} MiB, after ${mib(r.afterBytes)} MiB` +
+          (r.afterMemory === undefined ? '' : `, heap used ${mib(r.afterMemory.heapUsed)} MiB`) +
+          (r.afterSockets === undefined ? '; ' : `, ${r.afterSockets} sockets open; `) +
           `${r.check.ok}/${r.check.total} streams complete and correct` +
           (failed > 0 ? ` — FAILED ${failed}: ${JSON.stringify(r.check.failures)}` : ''),
       );
@@ -153,7 +159,7 @@ export function formatMemoryCells(cells: readonly MemoryCell[]): string {
     const after = cell.rounds.at(-1)?.afterMemory;
     if (cell.baselineMemory && after) lines.push(`  collected, baseline → after the last round: ${formatBreakdownChange(cell.baselineMemory, after)}`);
     lines.push(
-      `  per open stream: ${kib(bytesPerStream(cell))} KiB ((held − baseline) ÷ ${cell.streams}); kept per stream from round to round: ${kib(retainedBytesPerStream(cell))} KiB`,
+      `  per open stream: ${kib(bytesPerStream(cell))} KiB of RSS ((held − baseline) ÷ ${cell.streams}); JS heap kept per stream from round to round: ${kib(keptHeapBytesPerStream(cell))} KiB`,
       `  ${mark(v.held.pass)}  peak ${mib(v.held.valueBytes)} MiB < ${mib(v.held.limitBytes)} MiB`,
       `  ${mark(v.after.pass)}  after ${mib(v.after.valueBytes)} MiB ≤ baseline + max(20 MiB, 10%) = ${mib(v.after.limitBytes)} MiB`,
       '',

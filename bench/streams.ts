@@ -7,10 +7,11 @@ import { CHILD_EXEC_ARGV, POLICY_BUNDLE, RESULTS_DIR, TSX_IMPORT, childScript } 
 import { benchBody, smokeCheck } from './bench-request.js';
 import { HeldStreams, type HeldProgress } from './held-streams.js';
 import { runLoad } from './load.js';
-import { bytesPerStream, checkStreams, formatMemoryCells, judgeMemory, retainedBytesPerStream, type MemoryCell, type MemoryRound } from './memory-report.js';
-import { ProcessSampler, machineBusyFraction, readRssBytes } from './process-sampler.js';
+import { bytesPerStream, checkStreams, formatMemoryCells, judgeMemory, keptHeapBytesPerStream, type MemoryCell, type MemoryRound } from './memory-report.js';
+import { ProcessSampler, countOpenSockets, machineBusyFraction, readRssBytes } from './process-sampler.js';
 import { BASELINE } from './report.js';
 import { killAllTargets, spawnTarget, type TargetProcess } from './spawn-target.js';
+import { formatMappingChange, residentByMapping } from './smaps.js';
 import { scrapeStages } from './stage-breakdown.js';
 import type { MemoryBreakdown } from './target-child.js';
 import { buildPlans, type TargetPlan } from './target-plans.js';
@@ -36,20 +37,22 @@ const TARGETS = [BASELINE, 'gw-all'] as const;
 interface StreamsSettings {
   /** Concurrent streams (`BENCH_STREAMS`, default 1000). */
   readonly streams: number;
-  /** Seconds to wait after the collection before the "after" sample (`BENCH_STREAMS_SETTLE_SECONDS`, default 3). */
+  /** Seconds to wait, once the streams' connections are closed, before the collection and the "after" sample (`BENCH_STREAMS_SETTLE_SECONDS`, default 1). */
   readonly settleSeconds: number;
+  /** Log which mappings of the target grew from baseline to after (`BENCH_STREAMS_SMAPS=1`). */
+  readonly smaps: boolean;
   /** Rounds on the same process (`BENCH_STREAMS_ROUNDS`, default 2): growth between rounds is memory kept. */
   readonly rounds: number;
 }
 
 function readStreamsSettings(env: NodeJS.ProcessEnv): StreamsSettings {
   const streams = Number(env['BENCH_STREAMS'] ?? '1000');
-  const settleSeconds = Number(env['BENCH_STREAMS_SETTLE_SECONDS'] ?? '3');
+  const settleSeconds = Number(env['BENCH_STREAMS_SETTLE_SECONDS'] ?? '1');
   const rounds = Number(env['BENCH_STREAMS_ROUNDS'] ?? '2');
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_STREAMS_ROUNDS must be a positive integer, got "${env['BENCH_STREAMS_ROUNDS']}"`);
   if (!Number.isInteger(streams) || streams < 1) throw new Error(`BENCH_STREAMS must be a positive integer, got "${env['BENCH_STREAMS']}"`);
   if (!Number.isFinite(settleSeconds) || settleSeconds < 0) throw new Error(`BENCH_STREAMS_SETTLE_SECONDS must be ≥ 0, got "${env['BENCH_STREAMS_SETTLE_SECONDS']}"`);
-  return { streams, settleSeconds, rounds };
+  return { streams, settleSeconds, rounds, smaps: env['BENCH_STREAMS_SMAPS'] === '1' };
 }
 
 function log(line: string): void {
@@ -63,21 +66,33 @@ function rssOf(proc: TargetProcess): number {
 }
 
 /**
- * The target at rest: its audit records all delivered (the spool backlog, read from /metrics, is
- * 0; targets without it have nothing to wait for), the settle period over, then a collection.
- * Returns the RSS and the memory breakdown the collection reported.
+ * Fewer open sockets than this means the streams' connections are gone: their client sockets,
+ * and the idle upstream keep-alive sockets the fake provider closes after Node's default 5 s.
  */
-async function atRest(proc: TargetProcess, settleSeconds: number): Promise<{ rssBytes: number; memory: MemoryBreakdown | undefined }> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const backlog = (await scrapeStages(proc.port))?.spoolBacklog;
-    if (backlog === undefined || backlog === 0) break;
+const SOCKETS_AT_REST = 64;
+
+async function waitFor(proc: TargetProcess, what: string, done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
     if (Date.now() > deadline) {
-      log(`${proc.name}: ${backlog} audit records still not delivered after 30 s; sampling anyway`);
-      break;
+      log(`${proc.name}: ${what} after ${timeoutMs / 1000} s; sampling anyway`);
+      return;
     }
     await sleep(200);
   }
+}
+
+/**
+ * The target at rest: its audit records all delivered (the spool backlog, read from /metrics, is
+ * 0; targets without it have nothing to wait for), the streams' connections closed, the settle
+ * period over, then a collection. Returns the RSS and the memory breakdown the collection reported.
+ */
+async function atRest(proc: TargetProcess, settleSeconds: number): Promise<{ rssBytes: number; memory: MemoryBreakdown | undefined }> {
+  await waitFor(proc, 'audit records still not delivered', async () => {
+    const backlog = (await scrapeStages(proc.port))?.spoolBacklog;
+    return backlog === undefined || backlog === 0;
+  }, 30_000);
+  await waitFor(proc, `still ${SOCKETS_AT_REST} or more sockets open`, () => Promise.resolve((countOpenSockets(proc.pid) ?? 0) < SOCKETS_AT_REST), 15_000);
   await sleep(settleSeconds * 1000);
   const memory = await proc.control('gc');
   await sleep(200);
@@ -122,8 +137,17 @@ async function measureRound(proc: TargetProcess, url: string, fake: TargetProces
   const check = checkStreams(outcomes, expected);
   const rest = await atRest(proc, settings.settleSeconds);
   const afterBytes = rest.rssBytes;
-  log(`${proc.name}: held ${(heldBytes / MIB).toFixed(1)} MiB after ${openSeconds.toFixed(1)} s, peak ${(peakBytes / MIB).toFixed(1)} MiB, after ${(afterBytes / MIB).toFixed(1)} MiB; ${check.ok}/${check.total} ok`);
-  return rest.memory ? { openSeconds, heldBytes, peakBytes, afterBytes, afterMemory: rest.memory, check } : { openSeconds, heldBytes, peakBytes, afterBytes, check };
+  const afterSockets = countOpenSockets(proc.pid);
+  log(`${proc.name}: held ${(heldBytes / MIB).toFixed(1)} MiB after ${openSeconds.toFixed(1)} s, peak ${(peakBytes / MIB).toFixed(1)} MiB, after ${(afterBytes / MIB).toFixed(1)} MiB (${afterSockets ?? '?'} sockets); ${check.ok}/${check.total} ok`);
+  return {
+    openSeconds,
+    heldBytes,
+    peakBytes,
+    afterBytes,
+    check,
+    ...(rest.memory ? { afterMemory: rest.memory } : {}),
+    ...(afterSockets === undefined ? {} : { afterSockets }),
+  };
 }
 
 async function measureTarget(plan: TargetPlan, fake: TargetProcess, settings: StreamsSettings, headers: Record<string, string>): Promise<MemoryCell> {
@@ -136,8 +160,10 @@ async function measureTarget(plan: TargetPlan, fake: TargetProcess, settings: St
     const start = await baseline(proc, url, headers);
     const baselineBytes = start.rssBytes;
     log(`${plan.name}: baseline RSS ${(baselineBytes / MIB).toFixed(1)} MiB; ${settings.rounds} round(s) of ${settings.streams} streams`);
+    const mappingsBefore = settings.smaps ? residentByMapping(proc.pid) : undefined;
     const rounds: MemoryRound[] = [];
     for (let i = 0; i < settings.rounds; i++) rounds.push(await measureRound(proc, url, fake, settings, headers, expected));
+    if (mappingsBefore) log(`${plan.name}: resident memory by mapping, baseline → after: ${formatMappingChange(mappingsBefore, residentByMapping(proc.pid))}`);
     const cell = { target: plan.name, streams: settings.streams, baselineBytes, rounds };
     return start.memory ? { ...cell, baselineMemory: start.memory } : cell;
   } finally {
@@ -166,11 +192,12 @@ function writeResults(settings: StreamsSettings, cells: readonly MemoryCell[], s
           peakMiB: r.peakBytes / MIB,
           afterMiB: r.afterBytes / MIB,
           afterMemory: r.afterMemory ?? null,
+          afterSockets: r.afterSockets ?? null,
           streamsOk: r.check.ok,
           streamFailures: r.check.failures,
         })),
         bytesPerOpenStream: bytesPerStream(cell),
-        bytesKeptPerStreamPerRound: retainedBytesPerStream(cell),
+        heapBytesKeptPerStreamPerRound: keptHeapBytesPerStream(cell),
         peakUnderLimit: { pass: v.held.pass, peakMiB: v.held.valueBytes / MIB, limitMiB: v.held.limitBytes / MIB },
         afterNearBaseline: { pass: v.after.pass, afterMiB: v.after.valueBytes / MIB, limitMiB: v.after.limitBytes / MIB },
       };
