@@ -2,7 +2,6 @@
 // back within max(20 MiB, 10%) of the baseline, every stream complete and correct.
 import t from 'tap';
 import { afterLimitBytes, bytesPerStream, checkStreams, formatMemoryCells, judgeMemory, keptHeapBytesPerStream, type MemoryCell, type MemoryRound } from '../../bench/memory-report.js';
-import { median } from '../../bench/fsync-probe.js';
 
 const MIB = 1024 * 1024;
 const TEXT = 'Hello from the fake provider.';
@@ -70,10 +69,4 @@ t.test('the report prints each round, the breakdown, and PASS / MISS with the li
   t.match(text, 'per open stream: 30.7 KiB of RSS ((held − baseline) ÷ 1000); JS heap kept per stream from round to round: 0.5 KiB');
   t.match(text, 'PASS  peak 224.0 MiB < 250.0 MiB');
   t.match(text, 'MISS  after 195.5 MiB ≤ baseline + max(20 MiB, 10%) = 190.0 MiB');
-});
-
-t.test('the fsync figure is the median of the probe rounds', async (t) => {
-  t.equal(median([900, 100, 300]), 300, 'one slow round does not move it');
-  t.equal(median([400, 100, 300, 200]), 250);
-  t.ok(Number.isNaN(median([])));
 });
