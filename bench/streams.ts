@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { generateApiKey, hashApiKey } from '../proxy/identity/api-keys.js';
 import { CHILD_EXEC_ARGV, POLICY_BUNDLE, RESULTS_DIR, TSX_IMPORT, childScript } from './bench-paths.js';
 import { benchBody, smokeCheck } from './bench-request.js';
+import { GATEWAY_VARIANTS } from './gateway-variants.js';
 import { HeldStreams, type HeldProgress } from './held-streams.js';
 import { runLoad } from './load.js';
 import { bytesPerStream, checkStreams, formatMemoryCells, judgeMemory, keptHeapBytesPerStream, type MemoryCell, type MemoryRound } from './memory-report.js';
@@ -32,7 +33,7 @@ import { buildPlans, type TargetPlan } from './target-plans.js';
 
 const MIB = 1024 * 1024;
 const RESULTS_FILE = join(RESULTS_DIR, 'streams-latest.json');
-const TARGETS = [BASELINE, 'gw-all'] as const;
+const DEFAULT_TARGETS = [BASELINE, 'gw-all'] as const;
 
 interface StreamsSettings {
   /** Concurrent streams (`BENCH_STREAMS`, default 1000). */
@@ -43,6 +44,8 @@ interface StreamsSettings {
   readonly smaps: boolean;
   /** Rounds on the same process (`BENCH_STREAMS_ROUNDS`, default 2): growth between rounds is memory kept. */
   readonly rounds: number;
+  /** The passthrough, then these gateway variants (`BENCH_STREAMS_TARGETS`, default `gw-all`): to find which stage keeps memory. */
+  readonly targets: readonly string[];
 }
 
 function readStreamsSettings(env: NodeJS.ProcessEnv): StreamsSettings {
@@ -52,7 +55,14 @@ function readStreamsSettings(env: NodeJS.ProcessEnv): StreamsSettings {
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_STREAMS_ROUNDS must be a positive integer, got "${env['BENCH_STREAMS_ROUNDS']}"`);
   if (!Number.isInteger(streams) || streams < 1) throw new Error(`BENCH_STREAMS must be a positive integer, got "${env['BENCH_STREAMS']}"`);
   if (!Number.isFinite(settleSeconds) || settleSeconds < 0) throw new Error(`BENCH_STREAMS_SETTLE_SECONDS must be ≥ 0, got "${env['BENCH_STREAMS_SETTLE_SECONDS']}"`);
-  return { streams, settleSeconds, rounds, smaps: env['BENCH_STREAMS_SMAPS'] === '1' };
+  const asked = (env['BENCH_STREAMS_TARGETS'] ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  // No Redis here: the cell starts none, so the Redis variant is left out.
+  const variants = GATEWAY_VARIANTS.filter((v) => !v.needsRedis).map((v) => v.name);
+  for (const name of asked) {
+    if (!variants.includes(name)) throw new Error(`BENCH_STREAMS_TARGETS: "${name}" is not a gateway variant (${variants.join(', ')})`);
+  }
+  const targets = asked.length > 0 ? [BASELINE, ...asked] : [...DEFAULT_TARGETS];
+  return { streams, settleSeconds, rounds, targets, smaps: env['BENCH_STREAMS_SMAPS'] === '1' };
 }
 
 function log(line: string): void {
@@ -219,7 +229,7 @@ async function main(): Promise<number> {
     fake = await spawnTarget({ name: 'fake-provider', script: childScript('fake-provider-target'), execArgv: TSX_IMPORT });
     const upstreamBaseUrl = fake.info['baseUrl'];
     if (!upstreamBaseUrl) throw new Error('the fake provider did not report its baseUrl');
-    const plans = buildPlans(TARGETS, {
+    const plans = buildPlans(settings.targets, {
       fake,
       upstreamBaseUrl,
       apiKeySha256: hashApiKey(apiKey),
