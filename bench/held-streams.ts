@@ -30,8 +30,11 @@ export interface StreamOutcome {
 /** Counts of streams by how far they got. */
 export interface HeldProgress {
   readonly started: number;
+  /** Streams that have shown content and not failed. */
   readonly showingContent: number;
   readonly ended: number;
+  /** Streams that ended with an error or answered something other than 200. */
+  readonly failed: number;
 }
 
 class StreamReader {
@@ -39,11 +42,17 @@ class StreamReader {
   content = '';
   done = false;
   error: string | undefined;
+  errorBody = '';
   ended = false;
   #pending = '';
 
   /** Feeds raw body text; parses every complete SSE event in it. */
   feed(text: string): void {
+    if (this.status !== 200) {
+      // An error answer is not SSE: keep its start, to say why in the report.
+      this.errorBody = (this.errorBody + text).slice(0, 300);
+      return;
+    }
     this.#pending += text;
     for (;;) {
       const end = this.#pending.indexOf('\n\n');
@@ -69,9 +78,14 @@ class StreamReader {
     }
   }
 
+  get failed(): boolean {
+    return this.error !== undefined || (this.status !== 0 && this.status !== 200);
+  }
+
   outcome(): StreamOutcome {
     const base = { status: this.status, content: this.content, done: this.done };
-    return this.error === undefined ? base : { ...base, error: this.error };
+    if (this.error !== undefined) return { ...base, error: this.error };
+    return this.errorBody === '' ? base : { ...base, error: this.errorBody };
   }
 }
 
@@ -114,12 +128,14 @@ export class HeldStreams {
     let started = 0;
     let showingContent = 0;
     let ended = 0;
+    let failed = 0;
     for (const r of this.#readers) {
       if (r.status !== 0) started++;
-      if (r.content !== '') showingContent++;
       if (r.ended) ended++;
+      if (r.failed) failed++;
+      else if (r.content !== '') showingContent++;
     }
-    return { started, showingContent, ended };
+    return { started, showingContent, ended, failed };
   }
 
   /**
@@ -140,8 +156,9 @@ export class HeldStreams {
 
   /** A description of the first stream that ended with an error or a non-200 status, if any. */
   firstFailure(): string | undefined {
-    const bad = this.#readers.find((r) => r.error !== undefined || (r.status !== 0 && r.status !== 200));
-    return bad && `status ${bad.status}${bad.error === undefined ? '' : `, ${bad.error}`}`;
+    const bad = this.#readers.find((r) => r.failed);
+    const why = bad?.outcome().error;
+    return bad && `status ${bad.status}${why === undefined ? '' : `, ${why}`}`;
   }
 
   /** Every stream's outcome once all have ended. */

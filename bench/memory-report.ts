@@ -97,8 +97,8 @@ export function keptHeapBytesPerStream(cell: Pick<MemoryCell, 'streams' | 'round
 }
 
 function failureOf(outcome: StreamOutcome, expected: string): string | undefined {
+  if (outcome.status !== 0 && outcome.status !== 200) return `status ${outcome.status}${outcome.error === undefined ? '' : `: ${outcome.error}`}`;
   if (outcome.error !== undefined) return `error: ${outcome.error}`;
-  if (outcome.status !== 200) return `status ${outcome.status}`;
   if (!outcome.done) return 'no [DONE]';
   if (outcome.content !== expected) return 'wrong content';
   return undefined;

@@ -50,11 +50,12 @@ t.test('every stream must be a 200 with the whole text and [DONE]; failures are 
       { status: 200, content: 'Hello from', done: false },
       { status: 200, content: 'Hello from the fake', done: true },
       { status: 503, content: '', done: false },
+      { status: 503, content: '', done: false, error: '{"error":{"code":"overloaded"}}' },
       { status: 200, content: 'Hello', done: false, error: 'other side closed' },
     ],
     TEXT,
   );
-  t.same(check, { total: 6, ok: 2, failures: { 'no [DONE]': 1, 'wrong content': 1, 'status 503': 1, 'error: other side closed': 1 } });
+  t.same(check, { total: 7, ok: 2, failures: { 'no [DONE]': 1, 'wrong content': 1, 'status 503': 1, 'status 503: {"error":{"code":"overloaded"}}': 1, 'error: other side closed': 1 } });
 });
 
 t.test('the report prints each round, the breakdown, and PASS / MISS with the limits', async (t) => {
