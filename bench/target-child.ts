@@ -40,8 +40,8 @@ export type ChildMessage = ChildReady | ChildFailed | ControlReply;
 /**
  * A bench-only command from the parent over the IPC channel (never an HTTP route: the product
  * gets no debug endpoint). `gc` runs a full collection when the child was started with
- * `--expose-gc` and answers with the memory breakdown; other commands go to the target's own `control` (the fake provider holds and
- * releases streams).
+ * `--expose-gc` and answers with the memory breakdown; other commands go to the target's own
+ * `control` (the fake provider holds and releases streams).
  */
 export interface ControlRequest {
   readonly type: 'control';
