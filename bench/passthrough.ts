@@ -24,10 +24,13 @@ export interface Passthrough {
   close(): Promise<void>;
 }
 
-/** A node:http server that relays every request to `upstreamOrigin` (scheme://host:port). */
-export function createPassthrough(upstreamOrigin: string): Passthrough {
-  // Same pool sizing idea as the gateway: enough sockets for the benchmark's concurrency, reused.
-  const pool = new Pool(upstreamOrigin, { connections: 64, keepAliveTimeout: 60_000 });
+/**
+ * A node:http server that relays every request to `upstreamOrigin` (scheme://host:port), over at
+ * most `connections` upstream sockets (64: enough for the load cells; the memory cell holds 1,000
+ * streams open at once and asks for more, as the gateway's pool has no cap).
+ */
+export function createPassthrough(upstreamOrigin: string, connections = 64): Passthrough {
+  const pool = new Pool(upstreamOrigin, { connections, keepAliveTimeout: 60_000 });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
     // A client that goes away must not leave the upstream streaming: destroying the upstream body
     // makes undici drop that connection. (Cheaper than an AbortController per request.)

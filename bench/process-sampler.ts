@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 /** Resident set size of a process in bytes, from /proc/<pid>/status (VmRSS); undefined once it is gone. */
 export function readRssBytes(pid: number): number | undefined {
@@ -10,6 +10,23 @@ export function readRssBytes(pid: number): number | undefined {
     // "VmRSS:	   81234 kB"
     const kb = Number.parseInt(line.slice('VmRSS:'.length).trim(), 10);
     return Number.isFinite(kb) ? kb * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sockets a process has open now (its `/proc/<pid>/fd` links to `socket:[…]`); undefined once it is gone. */
+export function countOpenSockets(pid: number): number | undefined {
+  try {
+    let sockets = 0;
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:')) sockets++;
+      } catch {
+        // Closed between the listing and the read.
+      }
+    }
+    return sockets;
   } catch {
     return undefined;
   }

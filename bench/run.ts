@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generateApiKey, hashApiKey } from '../proxy/identity/api-keys.js';
+import { CHILD_EXEC_ARGV, POLICY_BUNDLE, REPO_ROOT, RESULTS_DIR, TSX_IMPORT, childScript } from './bench-paths.js';
 import { benchBody, smokeCheck } from './bench-request.js';
 import { GATEWAY_VARIANTS } from './gateway-variants.js';
 import { runLoad } from './load.js';
@@ -13,6 +13,8 @@ import { ProcessSampler, machineBusyFraction, readRssBytes } from './process-sam
 import { readSettings, type BenchSettings } from './settings.js';
 import { killAllTargets, spawnTarget, type TargetProcess } from './spawn-target.js';
 import { buildPlans, type TargetPlan } from './target-plans.js';
+import { measureFsyncUs } from './fsync-probe.js';
+import { formatTargetLines, judgeTargets, type TargetLine } from './targets.js';
 import { formatStageMeans, scrapeStages, stageMeansMs } from './stage-breakdown.js';
 
 /**
@@ -23,17 +25,8 @@ import { formatStageMeans, scrapeStages, stageMeansMs } from './stage-breakdown.
  * (passthrough first), so background noise hits the floor and the gateways alike.
  */
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-// Normally compiled (dist/bench/run.js, so the gateway is measured as `npm start` runs it); from
-// source (`npx tsx bench/run.ts`) the children run from source too, through tsx.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const REPO_ROOT = FROM_SOURCE ? join(HERE, '..') : join(HERE, '../..');
-// Resolved here because a child's cwd may be a temp dir, where a bare `--import tsx` would not resolve.
-const TSX_IMPORT: readonly string[] = ['--import', import.meta.resolve('tsx')];
-const CHILD_EXEC_ARGV: readonly string[] = FROM_SOURCE ? TSX_IMPORT : [];
-const RESULTS_FILE = join(REPO_ROOT, 'bench/results/latest.json');
-const PROFILE_DIR = join(REPO_ROOT, 'bench/results/profiles');
-const POLICY_BUNDLE = join(REPO_ROOT, 'policies/build/bundle.tar.gz');
+const RESULTS_FILE = join(RESULTS_DIR, 'latest.json');
+const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
 const MIB = 1024 * 1024;
 /** Share of the machine's CPU used by other work before the run above which the table carries a warning. */
 const BUSY_WARNING = 0.15;
@@ -43,10 +36,6 @@ interface LiveTarget {
   readonly proc: TargetProcess;
   readonly url: string;
   readonly idleRssBytes: number;
-}
-
-function childScript(name: string): string {
-  return join(HERE, `${name}${FROM_SOURCE ? '.ts' : '.js'}`);
 }
 
 function log(line: string): void {
@@ -110,6 +99,8 @@ function writeResults(
   failures: readonly TargetFailure[],
   startedAt: Date,
   busyAtStart: number | undefined,
+  fsyncUs: number | undefined,
+  targets: readonly TargetLine[],
 ): void {
   const cpu = cpus();
   const report = {
@@ -121,6 +112,7 @@ function writeResults(
     cpu: { count: cpu.length, model: cpu[0]?.model },
     machineBusyBeforeStart: busyAtStart ?? null,
     loadAverageAtEnd: loadavg(),
+    fsyncMedianUs: fsyncUs ?? null,
     settings,
     baseline: BASELINE,
     targets: live.map((t) => ({ name: t.plan.name, description: t.plan.description, rssAfterStartMiB: t.idleRssBytes / MIB })),
@@ -144,6 +136,7 @@ function writeResults(
       ratioToPassthrough: ratiosFor(cell, cells) ?? null,
     })),
     failures,
+    targetLines: targets.map((t) => ({ ...t, value: t.value ?? null, pass: t.pass ?? null, limit: Number.isFinite(t.limit) ? t.limit : null })),
   };
   mkdirSync(dirname(RESULTS_FILE), { recursive: true });
   writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
@@ -154,6 +147,15 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   // Other work on the machine skews every absolute number: measure it before starting anything.
   const busyAtStart = await machineBusyFraction();
+  // One fsync on this disk, before any target runs: the c=1 durable-audit target is one fsync + 150 µs.
+  let fsyncUs: number | undefined;
+  try {
+    const probe = measureFsyncUs();
+    fsyncUs = probe.medianUs;
+    log(`one fsync (append 512 B + fdatasync, median of 50) under ${probe.dir}: ${fsyncUs.toFixed(0)} µs`);
+  } catch (err) {
+    log(`fsync probe failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const apiKey = generateApiKey();
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
   const cells: CellResult[] = [];
@@ -223,7 +225,10 @@ async function main(): Promise<number> {
   }
   process.stdout.write('× columns are target ÷ passthrough for the same mode and concurrency, measured in this run.\n\n');
   process.stdout.write(`${formatTable(cells, failures)}\n`);
-  writeResults(settings, live, cells, failures, startedAt, busyAtStart);
+  const targets = judgeTargets(cells, fsyncUs);
+  process.stdout.write(`\nIssue 14 targets (× against the passthrough of this run; one fsync measured at start: ${fsyncUs === undefined ? 'not measured' : `${fsyncUs.toFixed(0)} µs`}):\n`);
+  process.stdout.write(`${formatTargetLines(targets)}\n`);
+  writeResults(settings, live, cells, failures, startedAt, busyAtStart, fsyncUs, targets);
   process.stdout.write(`\nresults: ${RESULTS_FILE}\n`);
   if (settings.cpuProfile) process.stdout.write(`CPU profiles (open in Chrome DevTools → Performance): ${PROFILE_DIR}/<target>.cpuprofile\n`);
   const failedCells = cells.filter((c) => c.load.non2xx + c.load.errors > 0).length;

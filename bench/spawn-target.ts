@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import type { ChildMessage } from './target-child.js';
+import type { ChildMessage, ControlRequest, MemoryBreakdown } from './target-child.js';
 
 /** A benchmark target running in its own child process. */
 export interface TargetProcess {
@@ -9,6 +9,8 @@ export interface TargetProcess {
   readonly info: Record<string, string>;
   /** Why the process ended on its own after it was ready (exit code and the end of its stderr), if it did. */
   died(): string | undefined;
+  /** Sends a bench command to the child over IPC (see ControlRequest) and waits for its reply (`gc`: the memory breakdown). */
+  control(command: string, options?: { count?: number; timeoutMs?: number }): Promise<MemoryBreakdown | undefined>;
   /** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
   stop(): Promise<void>;
 }
@@ -111,6 +113,25 @@ export function spawnTarget(options: SpawnOptions): Promise<TargetProcess> {
     live.delete(child);
   };
 
+  let nextControlId = 1;
+  const pending = new Map<number, (reply: { error?: string; memory?: MemoryBreakdown }) => void>();
+  const control = (command: string, opts: { count?: number; timeoutMs?: number } = {}): Promise<MemoryBreakdown | undefined> =>
+    new Promise<MemoryBreakdown | undefined>((resolve, reject) => {
+      const id = nextControlId++;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`${options.name}: no reply to "${command}" within ${opts.timeoutMs ?? 30_000} ms`));
+      }, opts.timeoutMs ?? 30_000);
+      pending.set(id, (reply) => {
+        clearTimeout(timer);
+        pending.delete(id);
+        if (reply.error === undefined) resolve(reply.memory);
+        else reject(new Error(`${options.name}: ${command}: ${reply.error}`));
+      });
+      const request: ControlRequest = opts.count === undefined ? { type: 'control', id, command } : { type: 'control', id, command, count: opts.count };
+      child.send(request);
+    });
+
   return new Promise<TargetProcess>((resolve, reject) => {
     let settled = false;
     const fail = (why: string) => {
@@ -126,6 +147,10 @@ export function spawnTarget(options: SpawnOptions): Promise<TargetProcess> {
     child.once('close', onClose);
     child.once('error', (err) => fail(err.message));
     child.on('message', (message: ChildMessage) => {
+      if (message.type === 'reply') {
+        pending.get(message.id)?.(message);
+        return;
+      }
       if (message.type === 'error') {
         fail(message.message);
         return;
@@ -141,7 +166,7 @@ export function spawnTarget(options: SpawnOptions): Promise<TargetProcess> {
       child.once('close', (code, signal) => {
         if (!stopping) death = `exited unexpectedly (code ${code}, signal ${signal})${stderr ? `: ${stderr.trim()}` : ''}`;
       });
-      resolve({ name: options.name, pid: child.pid, port: message.port, info: message.info ?? {}, died, stop });
+      resolve({ name: options.name, pid: child.pid, port: message.port, info: message.info ?? {}, died, control, stop });
     });
   });
 }

@@ -16,12 +16,69 @@ export interface ChildFailed {
   readonly message: string;
 }
 
-export type ChildMessage = ChildReady | ChildFailed;
+/** `process.memoryUsage()` of the child in bytes, sent with the reply to `gc`. */
+export interface MemoryBreakdown {
+  readonly rss: number;
+  readonly heapTotal: number;
+  readonly heapUsed: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+}
+
+/** The answer to one {@link ControlRequest}. */
+export interface ControlReply {
+  readonly type: 'reply';
+  readonly id: number;
+  /** Why the command failed; absent when it succeeded. */
+  readonly error?: string;
+  /** After `gc`: where the memory is once collected (heap vs. buffers vs. the rest, native). */
+  readonly memory?: MemoryBreakdown;
+}
+
+export type ChildMessage = ChildReady | ChildFailed | ControlReply;
+
+/**
+ * A bench-only command from the parent over the IPC channel (never an HTTP route: the product
+ * gets no debug endpoint). `gc` runs a full collection when the child was started with
+ * `--expose-gc` and answers with the memory breakdown; other commands go to the target's own
+ * `control` (the fake provider holds and releases streams).
+ */
+export interface ControlRequest {
+  readonly type: 'control';
+  readonly id: number;
+  readonly command: string;
+  readonly count?: number;
+}
 
 export interface StartedTarget {
   readonly port: number;
   readonly info?: Record<string, string>;
+  /** Handles a bench command other than `gc`; throws for one it does not know. */
+  control?(command: string, count: number | undefined): Promise<void> | void;
   close(): Promise<void>;
+}
+
+function isControlRequest(message: unknown): message is ControlRequest {
+  if (typeof message !== 'object' || message === null) return false;
+  const m = message as Record<string, unknown>;
+  return m['type'] === 'control' && typeof m['id'] === 'number' && typeof m['command'] === 'string';
+}
+
+async function runControl(target: StartedTarget | undefined, request: ControlRequest): Promise<MemoryBreakdown | undefined> {
+  if (request.command === 'gc') {
+    // Only defined under --expose-gc; the bench starts memory-cell targets with it.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) throw new Error('gc: the target was not started with --expose-gc');
+    // Twice: the first pass can leave objects that only a second one frees (weak refs, finalizers).
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    return { rss, heapTotal, heapUsed, external, arrayBuffers };
+  }
+  if (!target?.control) throw new Error(`unknown command "${request.command}"`);
+  await target.control(request.command, request.count);
+  return undefined;
 }
 
 function send(message: ChildMessage): void {
@@ -47,6 +104,13 @@ export function serveAsChild(start: () => Promise<StartedTarget>): void {
   process.on('SIGINT', stop);
   // The parent died or closed the channel: never outlive it.
   process.on('disconnect', stop);
+  process.on('message', (message: unknown) => {
+    if (!isControlRequest(message)) return;
+    runControl(target, message).then(
+      (memory) => send(memory ? { type: 'reply', id: message.id, memory } : { type: 'reply', id: message.id }),
+      (err: unknown) => send({ type: 'reply', id: message.id, error: err instanceof Error ? err.message : String(err) }),
+    );
+  });
 
   start().then(
     (started) => {

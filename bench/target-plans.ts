@@ -23,6 +23,8 @@ export interface PlanContext {
   readonly apiKeySha256: string;
   readonly policyBundle: string;
   readonly redisUrl?: string;
+  /** Upstream sockets of the passthrough (its default, 64, is too few to hold 1,000 streams). */
+  readonly passthroughConnections?: number;
   /** Path of a child entry (`passthrough-target`, `gateway-target`) in this run's form. */
   childScript(name: string): string;
   /** Node flags of a target's process (tsx when running from source, --cpu-prof when profiling). */
@@ -50,7 +52,10 @@ export function buildPlans(targets: readonly string[], ctx: PlanContext): Target
           name: BASELINE,
           script: ctx.childScript('passthrough-target'),
           execArgv: ctx.childExecArgv(BASELINE),
-          env: { BENCH_UPSTREAM_ORIGIN: upstream.origin },
+          env: {
+            BENCH_UPSTREAM_ORIGIN: upstream.origin,
+            ...(ctx.passthroughConnections === undefined ? {} : { BENCH_UPSTREAM_CONNECTIONS: String(ctx.passthroughConnections) }),
+          },
         }),
     },
   ];
