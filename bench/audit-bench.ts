@@ -48,7 +48,7 @@ function percentile(sorted: Float64Array, p: number): number {
 async function runCell(durability: AuditConfig['durability'], inFlight: number): Promise<Cell> {
   const dir = await mkdtemp(join(tmpdir(), 'wj-audit-bench-'));
   const log = await createAuditLog({
-    config: { sink: 'file', dir, includeContent: false, durability, onSpoolFailure: 'reject', groupCommitMs: 2 },
+    config: { sink: 'file', dir, includeContent: false, durability, onSpoolFailure: 'reject', groupCommitMs: 2, layout: 'records', batchFlushMs: 1000 },
     logger: pino({ level: 'warn' }),
     statsIntervalMs: 0,
   });
