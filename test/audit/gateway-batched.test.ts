@@ -79,7 +79,7 @@ async function listOverApi(t: Test, gw: RunningGateway, key: string, date: strin
   const out: Listed['data'] = [];
   let cursor: string | null = null;
   do {
-    const res = await fetch(`${gw.origin}/admin/v1/audit?date=${date}&limit=7${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${key}` } });
+    const res: Response = await fetch(`${gw.origin}/admin/v1/audit?date=${date}&limit=7${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${key}` } });
     t.equal(res.status, 200);
     const page = (await res.json()) as Listed;
     out.push(...page.data);
