@@ -5,8 +5,8 @@ import { verifyDay, type StoredFile } from '../audit/chain-verify.js';
 
 /**
  * `npm run audit:verify -- --tenant acme --date 2026-11-28 [--dir ./data] [--json]` checks the
- * hash chains of one tenant-day in the file sink layout and names every record that was edited
- * or deleted. Exit 0: intact; 1: breaks found; 2: usage error.
+ * hash chains of one tenant-day in the file sink's directory (one-record files and batch objects
+ * alike) and names every record that was edited or deleted. Exit 0: intact; 1: breaks found; 2: usage error.
  */
 const USAGE = 'usage: npm run audit:verify -- --tenant <tenant> --date <YYYY-MM-DD> [--dir <audit.dir, default ./data>] [--json]';
 
