@@ -133,7 +133,6 @@ export function createAuditReader(sink: AuditSink): AuditReader {
         records.push(record);
       };
       while (records.length < limit) {
-        known.sort((a, b) => (a.id < b.id ? 1 : -1));
         const topKnown = known[0]?.id;
         const topSingle = singles[si];
         const topBatch = batches[bi]?.range.last;
@@ -142,7 +141,10 @@ export function createAuditReader(sink: AuditSink): AuditReader {
         if (best === topBatch) {
           const batch = batches[bi++] as DayListing['batches'][number];
           const text = await sink.get(prefix + batch.name);
-          if (text !== undefined) known.push(...parseBatch(text, tenant, query.date, batch.range).filter((r) => after === undefined || r.id < after));
+          if (text !== undefined) {
+            known.push(...parseBatch(text, tenant, query.date, batch.range).filter((r) => after === undefined || r.id < after));
+            known.sort((a, b) => (a.id < b.id ? 1 : -1));
+          }
         } else if (best === topKnown) {
           take(known.shift() as AuditRecord);
         } else {

@@ -196,7 +196,7 @@ export class Deliverer {
         await this.#finishSegment(segment);
       } else if (round.openUntil !== undefined && round.openUntil > Date.now()) {
         // A batch is open until its window ends: sleep until then instead of re-reading it on every commit.
-        this.#stats.oldestPendingAt = null;
+        this.#stats.oldestPendingAt = round.oldestAt;
         await this.#backoff(round.openUntil - Date.now() + 1);
       } else {
         this.#stats.oldestPendingAt = null;

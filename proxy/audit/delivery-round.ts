@@ -24,7 +24,7 @@ export interface DeliveryRound {
   readonly consumed: number;
   /** Unreadable lines among them, plus records whose tenant or id cannot form a key. */
   readonly skipped: number;
-  /** Spool time of the oldest record in the round, or null when it has none. */
+  /** Spool time of the oldest record in the round (or in the open batch), or null when there is none. */
   readonly oldestAt: number | null;
   /** Nothing to consume yet: a batch is still open until this epoch ms (batched layout only). */
   readonly openUntil?: number;
@@ -171,7 +171,7 @@ export async function readBatchedRound(source: RoundSource, limits: BatchLimits)
   const taken = complete.flatMap((run) => run.lines);
   if (tailComplete) return { objects, end: offset, consumed, skipped: skipped + corrupt, oldestAt: oldest(taken) };
   const lastTaken = taken[taken.length - 1];
-  if (!lastTaken) return { objects: [], end: source.offset, consumed: 0, skipped: 0, oldestAt: null, ...(openUntil !== undefined ? { openUntil } : {}) };
+  if (!lastTaken) return { objects: [], end: source.offset, consumed: 0, skipped: 0, oldestAt: oldest(lines), ...(openUntil !== undefined ? { openUntil } : {}) };
   // Stop right after the last complete batch; unreadable lines before it are consumed with it.
   const takenConsumed = lastTaken.ordinal + 1;
   return { objects, end: lastTaken.end, consumed: takenConsumed, skipped: skipped + (takenConsumed - taken.length), oldestAt: oldest(taken) };
