@@ -63,7 +63,13 @@ export class FileSink implements AuditSink {
     this.#unsynced = [];
     this.#dirtyDirs = new Set();
     try {
-      await Promise.all(files.map((handle) => handle.datasync()));
+      // Four at a time (libuv's pool size): all at once would queue hundreds of fsyncs in the
+      // thread pool ahead of the spool's own fdatasync, which a request is waiting for.
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < files.length) await (files[next++] as FileHandle).datasync();
+      };
+      await Promise.all(Array.from({ length: SYNC_CONCURRENCY }, worker));
       await Promise.all([...dirs].map(fsyncDir));
     } finally {
       await Promise.all(files.map((handle) => handle.close().catch(() => undefined)));
@@ -93,6 +99,8 @@ export class FileSink implements AuditSink {
     await this.sync();
   }
 }
+
+const SYNC_CONCURRENCY = 4;
 
 /** fsync a directory so the entries created in it (renames, new files) are durable. */
 export async function fsyncDir(dir: string): Promise<void> {
