@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AuditSink } from './sink.js';
 import type { Spool, SpoolSegment } from './spool.js';
-import { readBatchedRound, readRecordsRound, type DeliveryRound, type SinkObject } from './delivery-round.js';
+import { putObjects, readBatchedRound, readRecordsRound, type DeliveryRound, type SinkObject } from './delivery-round.js';
 
 /**
  * Moves spooled records to the sink, oldest segment first, one round at a time. A round's
@@ -76,17 +76,8 @@ export class Deliverer {
   #reader?: { readonly segment: string; readonly handle: FileHandle };
 
   constructor(options: DelivererOptions) {
-    this.#o = {
-      batchSize: 256,
-      concurrency: 32,
-      retryBaseMs: 100,
-      retryMaxMs: 10_000,
-      layout: 'records',
-      batchFlushMs: 1000,
-      batchMaxRecords: 10_000,
-      batchMaxBytes: 8 * 1024 * 1024,
-      ...options,
-    };
+    const defaults = { batchSize: 256, concurrency: 32, retryBaseMs: 100, retryMaxMs: 10_000, layout: 'records' as const };
+    this.#o = { ...defaults, batchFlushMs: 1000, batchMaxRecords: 10_000, batchMaxBytes: 8 * 1024 * 1024, ...options };
     this.#checkpointPath = join(options.spool.dir, 'checkpoint.json');
   }
 
@@ -265,7 +256,11 @@ export class Deliverer {
     let attempt = 0;
     while (!this.#stopped) {
       try {
-        if (pending.length > 0) pending = await this.#putAll(pending);
+        if (pending.length > 0) {
+          pending = await putObjects(this.#o.sink, pending, this.#o.concurrency, (err) => {
+            this.#stats.lastError = describe(err);
+          });
+        }
         if (pending.length === 0) {
           try {
             await this.#o.sink.sync();
@@ -290,25 +285,6 @@ export class Deliverer {
       await this.#backoff(delay / 2 + Math.random() * (delay / 2));
     }
     return false;
-  }
-
-  /** Puts objects with bounded concurrency; returns the ones that failed. */
-  async #putAll(objects: SinkObject[]): Promise<SinkObject[]> {
-    const failed: SinkObject[] = [];
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < objects.length) {
-        const object = objects[next++] as SinkObject;
-        try {
-          await this.#o.sink.put(object.key, object.body);
-        } catch (err) {
-          this.#stats.lastError = describe(err);
-          failed.push(object);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, objects.length) }, worker));
-    return failed;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { dayOf, formatDay, isLogId, isPartition, logIdTimeMs, recordKey } from './audit-key.js';
 import { batchKey } from './batch-layout.js';
+import type { AuditSink } from './sink.js';
 import type { SpoolLine } from './spool-line.js';
 import { readSpoolChunk } from './spool-reader.js';
 import type { SpoolSegment } from './spool.js';
@@ -175,4 +176,23 @@ export async function readBatchedRound(source: RoundSource, limits: BatchLimits)
   // Stop right after the last complete batch; unreadable lines before it are consumed with it.
   const takenConsumed = lastTaken.ordinal + 1;
   return { objects, end: lastTaken.end, consumed: takenConsumed, skipped: skipped + (takenConsumed - taken.length), oldestAt: oldest(taken) };
+}
+
+/** Puts objects, at most `concurrency` at once; returns the ones that failed (each reported to `onError`). */
+export async function putObjects(sink: AuditSink, objects: readonly SinkObject[], concurrency: number, onError: (err: unknown) => void): Promise<SinkObject[]> {
+  const failed: SinkObject[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < objects.length) {
+      const object = objects[next++] as SinkObject;
+      try {
+        await sink.put(object.key, object.body);
+      } catch (err) {
+        onError(err);
+        failed.push(object);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, objects.length) }, worker));
+  return failed;
 }
