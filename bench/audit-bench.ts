@@ -12,7 +12,8 @@ import { mintTenantScope } from '../proxy/identity/tenant-scope.js';
  * (default: each append waits for its group-committed fdatasync) at 1 and 64 appends in flight,
  * next to `async` durability (no wait) as the no-durability reference. The file sink delivers in
  * the background during the run, as in production; its rate (records/s from start until the
- * backlog drained) is reported too. `AUDIT_BENCH_SECONDS` sets each cell's length.
+ * backlog drained) is reported too, for one object per record and (64 in flight) for the batched
+ * layout. `AUDIT_BENCH_SECONDS` sets each cell's length.
  */
 
 const SECONDS = Number(process.env.AUDIT_BENCH_SECONDS ?? 3);
@@ -31,6 +32,7 @@ const event: AuditEventInput = {
 
 interface Cell {
   durability: AuditConfig['durability'];
+  layout: AuditConfig['layout'];
   inFlight: number;
   appendsPerSec: number;
   p50Ms: number;
@@ -45,10 +47,10 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
 
-async function runCell(durability: AuditConfig['durability'], inFlight: number): Promise<Cell> {
+async function runCell(durability: AuditConfig['durability'], inFlight: number, layout: AuditConfig['layout'] = 'records'): Promise<Cell> {
   const dir = await mkdtemp(join(tmpdir(), 'wj-audit-bench-'));
   const log = await createAuditLog({
-    config: { sink: 'file', dir, includeContent: false, durability, onSpoolFailure: 'reject', groupCommitMs: 2 },
+    config: { sink: 'file', dir, includeContent: false, durability, onSpoolFailure: 'reject', groupCommitMs: 2, layout, batchFlushMs: 1000 },
     logger: pino({ level: 'warn' }),
     statsIntervalMs: 0,
   });
@@ -77,6 +79,7 @@ async function runCell(durability: AuditConfig['durability'], inFlight: number):
   const sorted = Float64Array.from(latencies).sort();
   return {
     durability,
+    layout,
     inFlight,
     appendsPerSec: Math.round(latencies.length / elapsed),
     p50Ms: percentile(sorted, 0.5),
@@ -92,12 +95,14 @@ async function main(): Promise<void> {
   for (const durability of ['spool', 'async'] as const) {
     for (const inFlight of [1, 64]) cells.push(await runCell(durability, inFlight));
   }
+  // The batched layout: one NDJSON object per tenant and second instead of one file per record.
+  cells.push(await runCell('spool', 64, 'batched'));
   const f = (n: number): string => n.toFixed(3);
-  process.stdout.write(`audit append bench (${SECONDS}s per cell, file sink, groupCommitMs 2, ${tmpdir()})\n`);
-  process.stdout.write('durability  in-flight  appends/s   p50 ms   p99 ms   max ms  fsync batches  sink records/s\n');
+  process.stdout.write(`audit append bench (${SECONDS}s per cell, file sink, ${tmpdir()})\n`);
+  process.stdout.write('layout    durability  in-flight  appends/s   p50 ms   p99 ms   max ms  fsync batches  sink records/s\n');
   for (const c of cells) {
     process.stdout.write(
-      `${c.durability.padEnd(10)}  ${String(c.inFlight).padStart(9)}  ${String(c.appendsPerSec).padStart(9)}  ${f(c.p50Ms).padStart(7)}  ${f(c.p99Ms).padStart(7)}  ${f(c.maxMs).padStart(7)}  ${String(c.fsyncBatches).padStart(13)}  ${String(c.deliveredPerSec).padStart(14)}\n`,
+      `${c.layout.padEnd(8)}  ${c.durability.padEnd(10)}  ${String(c.inFlight).padStart(9)}  ${String(c.appendsPerSec).padStart(9)}  ${f(c.p50Ms).padStart(7)}  ${f(c.p99Ms).padStart(7)}  ${f(c.maxMs).padStart(7)}  ${String(c.fsyncBatches).padStart(13)}  ${String(c.deliveredPerSec).padStart(14)}\n`,
     );
   }
   if (process.env.AUDIT_BENCH_JSON) process.stdout.write(`${JSON.stringify(cells)}\n`);

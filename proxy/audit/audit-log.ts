@@ -95,7 +95,6 @@ export async function createAuditLog(options: CreateAuditLogOptions): Promise<Au
   const sink = createSink(config);
   const spool = await Spool.open({
     dir: join(resolve(config.dir), 'spool'),
-    groupCommitMs: config.groupCommitMs,
     ...(options.maxSegmentBytes ? { maxSegmentBytes: options.maxSegmentBytes } : {}),
   });
   const leftovers = spool.segments().reduce((n, s) => n + s.lines, 0);
@@ -104,6 +103,8 @@ export async function createAuditLog(options: CreateAuditLogOptions): Promise<Au
     spool,
     sink,
     logger,
+    layout: config.layout,
+    batchFlushMs: config.batchFlushMs,
     ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
     ...(options.retryMaxMs !== undefined ? { retryMaxMs: options.retryMaxMs } : {}),
   });

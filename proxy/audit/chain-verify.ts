@@ -1,10 +1,12 @@
 import type { AuditRecord } from './audit-record.js';
 import { recordHash } from './hash-chain.js';
-import { dayOf, formatDay, logIdOfName, logIdTimeMs } from './audit-key.js';
+import { dayOf, formatDay, isLogId, logIdOfName, logIdTimeMs } from './audit-key.js';
+import { batchLines, batchRangeOfName, inBatchRange } from './batch-layout.js';
 
 /**
  * Checks the hash chains of one tenant-day (all instances) and names every record that was
- * edited or deleted. Pure: the caller reads the files.
+ * edited or deleted, over both layouts (one-record `{logId}.json` files and batch
+ * `{first}_{last}.ndjson` files, mixed in one day too). Pure: the caller reads the files.
  */
 
 export interface ChainProblem {
@@ -44,27 +46,63 @@ function parse(text: string): AuditRecord | undefined {
   }
 }
 
+/** One stored record: its text, the id its place claims, and whether that place (a batch's range) holds it. */
+interface Entry {
+  readonly text: string;
+  readonly claimedId: string;
+  readonly where: string;
+  readonly inPlace: (id: string) => boolean;
+}
+
+/** Every record entry of the day's files; unreadable batch lines become problems. */
+function entries(files: readonly StoredFile[], problems: ChainProblem[]): Entry[] {
+  const out: Entry[] = [];
+  for (const file of files) {
+    const fileId = logIdOfName(file.name);
+    if (fileId) {
+      out.push({ text: file.text, claimedId: fileId, where: `record ${fileId}`, inPlace: (id) => id === fileId });
+      continue;
+    }
+    const range = batchRangeOfName(file.name);
+    if (!range) continue;
+    batchLines(file.text).forEach((line, i) => {
+      const record = parse(line);
+      const id = typeof record?.id === 'string' && isLogId(record.id) ? record.id : undefined;
+      if (!id) {
+        problems.push({ kind: 'unreadable', logId: null, instance: null, message: `line ${i + 1} of batch ${file.name} is not a readable audit record (edited)` });
+        return;
+      }
+      out.push({ text: line, claimedId: id, where: `record ${id} (batch ${file.name})`, inPlace: (candidate) => inBatchRange(range, candidate) });
+    });
+  }
+  return out;
+}
+
 /** Verifies the files of `audit/{tenant}/{date}/`. */
 export function verifyDay(tenant: string, date: string, files: readonly StoredFile[]): VerifyReport {
   const problems: ChainProblem[] = [];
   const byInstance = new Map<string, AuditRecord[]>();
   const intact = new Set<AuditRecord>();
+  /** Intact records by id: a second identical copy (a layout switch redelivered it) is not a break. */
+  const seen = new Map<string, string>();
   let records = 0;
-  for (const file of files) {
-    const fileId = logIdOfName(file.name);
-    if (!fileId) continue;
-    records++;
-    const record = parse(file.text);
+  for (const entry of entries(files, problems)) {
+    const fileId = entry.claimedId;
+    const record = parse(entry.text);
     if (!record || typeof record.instance !== 'string' || typeof record.seq !== 'number') {
-      problems.push({ kind: 'unreadable', logId: fileId, instance: null, message: `record ${fileId} is not a readable audit record (edited)` });
+      records++;
+      problems.push({ kind: 'unreadable', logId: fileId, instance: null, message: `${entry.where} is not a readable audit record (edited)` });
       continue;
     }
-    if (record.id !== fileId || record.tenant !== tenant || formatDay(dayOf(logIdTimeMs(fileId))) !== date) {
+    if (typeof record.hash === 'string' && seen.get(record.id) === record.hash && recordHash(record) === record.hash) continue;
+    records++;
+    if (record.id !== fileId || !entry.inPlace(record.id) || record.tenant !== tenant || formatDay(dayOf(logIdTimeMs(fileId))) !== date) {
       problems.push({ kind: 'misplaced', logId: fileId, instance: record.instance, message: `record ${fileId} does not belong at this path (its id, tenant or day was edited)` });
     } else if (recordHash(record) !== record.hash) {
       problems.push({ kind: 'edited', logId: fileId, instance: record.instance, message: `record ${fileId} (instance ${record.instance}, seq ${record.seq}) was edited: its content does not match its hash` });
     } else {
       intact.add(record);
+      seen.set(record.id, record.hash);
     }
     const list = byInstance.get(record.instance) ?? [];
     list.push(record);

@@ -2,17 +2,20 @@ import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/prom
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AuditSink } from './sink.js';
-import type { Spool, SpoolLine, SpoolSegment } from './spool.js';
-import { readSpoolChunk } from './spool-reader.js';
-import { recordKey } from './audit-key.js';
+import type { Spool, SpoolSegment } from './spool.js';
+import { putObjects, readBatchedRound, readRecordsRound, type DeliveryRound, type SinkObject } from './delivery-round.js';
 
 /**
- * Moves spooled records to the sink, oldest segment first. A batch is retried with exponential
- * backoff until the sink confirmed every record of it (and `sync` made them durable); only then
- * does the checkpoint advance, and a sealed segment is deleted once all of it is confirmed.
- * Keys are the records' own (`audit/{tenant}/…/{id}.json`), so a batch redelivered after a crash
- * or a timeout overwrites the same objects: each record ends up in the sink exactly once.
+ * Moves spooled records to the sink, oldest segment first, one round at a time. A round's
+ * objects are put with bounded concurrency and retried with exponential backoff until the sink
+ * confirmed every one, then `sink.sync()` makes them durable in one step; only then does the
+ * checkpoint advance (in memory, saved at most once a second), and a sealed segment is deleted
+ * once all of it is confirmed. Keys are deterministic (the record's own `{id}.json`, or a batch
+ * named by its records' id range), so a round redelivered after a crash or a timeout
+ * overwrites the same objects with the same bytes: each record ends up in the sink once.
  */
+
+export type AuditLayout = 'records' | 'batched';
 
 export interface DelivererOptions {
   readonly spool: Spool;
@@ -22,6 +25,14 @@ export interface DelivererOptions {
   readonly concurrency?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+  /** `records` (default): one object per record; `batched`: one NDJSON object per tenant, day and window. */
+  readonly layout?: AuditLayout;
+  /** Batch window of the batched layout (default 1000 ms). */
+  readonly batchFlushMs?: number;
+  /** A batch closes early at this many records (default 10,000) … */
+  readonly batchMaxRecords?: number;
+  /** … or bytes (default 8 MiB). */
+  readonly batchMaxBytes?: number;
 }
 
 interface Checkpoint {
@@ -65,7 +76,8 @@ export class Deliverer {
   #reader?: { readonly segment: string; readonly handle: FileHandle };
 
   constructor(options: DelivererOptions) {
-    this.#o = { batchSize: 256, concurrency: 32, retryBaseMs: 100, retryMaxMs: 10_000, ...options };
+    const defaults = { batchSize: 256, concurrency: 32, retryBaseMs: 100, retryMaxMs: 10_000, layout: 'records' as const };
+    this.#o = { ...defaults, batchFlushMs: 1000, batchMaxRecords: 10_000, batchMaxBytes: 8 * 1024 * 1024, ...options };
     this.#checkpointPath = join(options.spool.dir, 'checkpoint.json');
   }
 
@@ -160,7 +172,7 @@ export class Deliverer {
     }
   }
 
-  /** One round: deliver the next chunk of the oldest segment, remove a finished one, or wait. */
+  /** One round: deliver the next complete part of the oldest segment, remove a finished one, or wait. */
   async #step(): Promise<void> {
     const segment = this.#o.spool.segments()[0];
     if (!segment) {
@@ -169,26 +181,38 @@ export class Deliverer {
       return;
     }
     if (this.#cursor.segment !== segment.name) this.#cursor = { segment: segment.name, offset: 0, lines: 0 };
-    const chunk = await readSpoolChunk(await this.#readerFor(segment), this.#cursor.offset, segment.readLimit, this.#o.batchSize, segment.sealed);
-    if (chunk.consumed === 0) {
+    const round = await this.#readRound(segment);
+    if (round.consumed === 0) {
       if (segment.sealed && this.#cursor.offset >= segment.readLimit) {
         await this.#finishSegment(segment);
+      } else if (round.openUntil !== undefined && round.openUntil > Date.now()) {
+        // A batch is open until its window ends: sleep until then instead of re-reading it on every commit.
+        this.#stats.oldestPendingAt = round.oldestAt;
+        await this.#backoff(round.openUntil - Date.now() + 1);
       } else {
         this.#stats.oldestPendingAt = null;
         await this.#waitForChange();
       }
       return;
     }
-    if (chunk.corrupt > 0) {
-      this.#stats.corruptLines += chunk.corrupt;
-      this.#o.logger.warn({ segment: segment.name, lines: chunk.corrupt }, 'audit spool: skipped unreadable lines (torn tail of an interrupted write)');
+    if (round.skipped > 0) {
+      this.#stats.corruptLines += round.skipped;
+      this.#o.logger.warn({ segment: segment.name, lines: round.skipped }, 'audit spool: skipped unreadable lines (torn tail of an interrupted write, or a record with an invalid tenant or id)');
     }
-    this.#stats.oldestPendingAt = chunk.lines.length > 0 ? Math.min(...chunk.lines.map((l) => l.at)) : null;
-    if (!(await this.#deliver(chunk.lines))) return; // stopped mid-outage: the spool keeps them
-    this.#cursor = { segment: segment.name, offset: chunk.end, lines: this.#cursor.lines + chunk.consumed };
-    this.#stats.delivered += chunk.lines.length;
+    this.#stats.oldestPendingAt = round.oldestAt;
+    if (!(await this.#deliver(round.objects))) return; // stopped mid-outage: the spool keeps them
+    // Only now, with the round synced, may the cursor (and with it the checkpoint) move past it.
+    this.#cursor = { segment: segment.name, offset: round.end, lines: this.#cursor.lines + round.consumed };
+    this.#stats.delivered += round.objects.reduce((n, o) => n + o.records, 0);
     this.#checkpointDirty = true;
     if (Date.now() - this.#checkpointedAt >= CHECKPOINT_EVERY_MS) await this.#saveCheckpoint();
+  }
+
+  async #readRound(segment: SpoolSegment): Promise<DeliveryRound> {
+    const spool = this.#o.spool;
+    const source = { handle: await this.#readerFor(segment), segment, offset: this.#cursor.offset, atFloor: () => spool.atFloor() };
+    if (this.#o.layout === 'records') return readRecordsRound(source, this.#o.batchSize);
+    return readBatchedRound(source, { flushMs: this.#o.batchFlushMs, maxRecords: this.#o.batchMaxRecords, maxBytes: this.#o.batchMaxBytes });
   }
 
   async #finishSegment(segment: SpoolSegment): Promise<void> {
@@ -223,17 +247,27 @@ export class Deliverer {
     await reader?.handle.close().catch(() => undefined);
   }
 
-  /** Puts every line until all succeeded; false if stopped first. */
-  async #deliver(lines: SpoolLine[]): Promise<boolean> {
-    let pending = lines;
+  /**
+   * Puts every object until all succeeded, then syncs the sink; false if stopped first. A failed
+   * sync puts the whole round again: the sink may have lost what it had not yet made durable.
+   */
+  async #deliver(objects: SinkObject[]): Promise<boolean> {
+    let pending = objects;
     let attempt = 0;
-    let synced = false;
     while (!this.#stopped) {
       try {
-        if (pending.length > 0) pending = await this.#putAll(pending);
+        if (pending.length > 0) {
+          pending = await putObjects(this.#o.sink, pending, this.#o.concurrency, (err) => {
+            this.#stats.lastError = describe(err);
+          });
+        }
         if (pending.length === 0) {
-          if (!synced) await this.#o.sink.sync();
-          synced = true;
+          try {
+            await this.#o.sink.sync();
+          } catch (err) {
+            pending = objects;
+            throw err;
+          }
           if (this.#outage) this.#o.logger.info({ attempts: attempt }, 'audit sink reachable again; delivering spooled records');
           this.#outage = false;
           return true;
@@ -251,33 +285,6 @@ export class Deliverer {
       await this.#backoff(delay / 2 + Math.random() * (delay / 2));
     }
     return false;
-  }
-
-  /** Puts lines with bounded concurrency; returns the ones that failed. */
-  async #putAll(lines: SpoolLine[]): Promise<SpoolLine[]> {
-    const failed: SpoolLine[] = [];
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < lines.length) {
-        const line = lines[next++] as SpoolLine;
-        let key: string;
-        try {
-          key = recordKey(line.record.tenant, line.record.id);
-        } catch {
-          this.#stats.corruptLines++;
-          this.#o.logger.error({ id: String(line.record.id).slice(0, 64) }, 'audit spool: record with an invalid tenant or id skipped');
-          continue;
-        }
-        try {
-          await this.#o.sink.put(key, `${JSON.stringify(line.record)}\n`);
-        } catch (err) {
-          this.#stats.lastError = describe(err);
-          failed.push(line);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, lines.length) }, worker));
-    return failed;
   }
 }
 

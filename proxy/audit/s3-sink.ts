@@ -2,6 +2,7 @@ import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, NoS
 import type { AuditConfig } from '../config/schema.js';
 import { Secret } from '../identity/secret.js';
 import type { AuditSink } from './sink.js';
+import { BATCH_SUFFIX } from './batch-layout.js';
 
 export type S3SinkConfig = NonNullable<AuditConfig['s3']>;
 
@@ -51,7 +52,7 @@ export class S3Sink implements AuditSink {
 
   async put(key: string, body: string): Promise<void> {
     await this.#client.send(
-      new PutObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key, Body: body, ContentType: 'application/json' }),
+      new PutObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key, Body: body, ContentType: key.endsWith(BATCH_SUFFIX) ? 'application/x-ndjson' : 'application/json' }),
     );
   }
 

@@ -1,12 +1,12 @@
 /**
- * Where delivered audit records live. Keys come from `audit-key.ts` only
- * (`audit/{tenant}/{yyyy}/{mm}/{dd}/{logId}.json`), already validated.
+ * Where delivered audit records live. Keys come from `audit-key.ts` and `batch-layout.ts` only
+ * (`audit/{tenant}/{yyyy}/{mm}/{dd}/{logId}.json` or `…/{first}_{last}.ndjson`), already validated.
  */
 export interface AuditSink {
   readonly kind: 'file' | 's3';
   /** Stores `body` under `key`. Idempotent: a retry writes the same key with the same bytes. */
   put(key: string, body: string): Promise<void>;
-  /** Makes every `put` that resolved durable (file sink: fsync touched directories). */
+  /** Makes every `put` that resolved durable, in one step (file sink: fdatasync the files, then their directories). Throws: put them again. */
   sync(): Promise<void>;
   /** Names (last key segment) of the objects directly under `prefix` (ending in `/`). */
   list(prefix: string): Promise<string[]>;

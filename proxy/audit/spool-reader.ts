@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import type { SpoolLine } from './spool.js';
+import { parseSpoolLine, type SpoolLine } from './spool-line.js';
 
 /** A run of complete spool lines read from one segment. */
 export interface SpoolChunk {
@@ -10,16 +10,6 @@ export interface SpoolChunk {
   readonly consumed: number;
   /** Lines that were not valid spool JSON (a torn tail of a crashed process). */
   readonly corrupt: number;
-}
-
-function parseLine(text: string): SpoolLine | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<SpoolLine> | null;
-    if (value && typeof value.at === 'number' && value.record && typeof value.record === 'object') return value as SpoolLine;
-  } catch {
-    // fall through: a torn or zero-filled tail after a crash
-  }
-  return undefined;
 }
 
 /**
@@ -55,7 +45,7 @@ export async function readSpoolChunk(handle: FileHandle, offset: number, limit: 
         corrupt++;
         continue;
       }
-      const line = parseLine(text);
+      const line = parseSpoolLine(text, offset + start, consumed - 1);
       if (line) lines.push(line);
       else corrupt++;
     }

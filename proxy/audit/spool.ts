@@ -2,22 +2,18 @@ import { mkdir, open, readdir, stat, unlink, readFile, type FileHandle } from 'n
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AuditRecord } from './audit-record.js';
+import { formatSpoolLine } from './spool-line.js';
 import { fsyncDir } from './file-sink.js';
 import { acquireSpoolLock, releaseSpoolLock } from './spool-lock.js';
 
 /**
  * The local append-only spool: NDJSON segment files under `<audit.dir>/spool/`, one line
- * `{"at":<epoch ms>,"record":{…}}` per record. Appends are group-committed: everything appended
- * within `groupCommitMs` (and while the previous fsync runs) is written with one write and one
- * fdatasync, and each append's promise resolves only after that fsync. A process writes only
- * segments it created; segments found at open are leftovers of an earlier process, delivered
- * and then deleted by the deliverer.
+ * `{"at":<epoch ms>,"tenant":"…","id":"…","record":{…}}` per record (see spool-line.ts). Appends
+ * are group-committed: everything appended in the same tick (and while the previous fsync runs)
+ * is written with one write and one fdatasync, and each append's promise resolves only after
+ * that fsync. A process writes only segments it created; segments found at open are leftovers
+ * of an earlier process, delivered and then deleted by the deliverer.
  */
-
-export interface SpoolLine {
-  readonly at: number;
-  readonly record: AuditRecord;
-}
 
 export interface SpoolSegment {
   readonly name: string;
@@ -32,6 +28,7 @@ export interface SpoolSegment {
 
 interface PendingAppend {
   readonly line: string;
+  readonly at: number;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
 }
@@ -45,7 +42,6 @@ interface ActiveSegment {
 
 export interface SpoolOptions {
   readonly dir: string;
-  readonly groupCommitMs: number;
   /** Roll to a new segment after this many bytes (default 16 MiB). */
   readonly maxSegmentBytes?: number;
 }
@@ -54,27 +50,25 @@ const SEGMENT_SUFFIX = '.ndjson';
 
 export class Spool {
   readonly dir: string;
-  readonly #groupCommitMs: number;
   readonly #maxSegmentBytes: number;
   readonly #segments: SpoolSegment[] = [];
   readonly #listeners = new Set<() => void>();
   readonly #tag = randomBytes(4).toString('hex');
   #counter = 0;
+  /** The newest `at` handed out: `at` never goes back within a process, even if the clock does. */
+  #lastAt = 0;
   #active?: ActiveSegment;
   #pending: PendingAppend[] = [];
-  #timer?: NodeJS.Timeout | NodeJS.Immediate;
+  #timer?: NodeJS.Immediate;
+  /** The appends of the commit being written right now. */
+  #inCommit: PendingAppend[] = [];
   #flushing?: Promise<void>;
   #closed = false;
   #commits = 0;
   #failures = 0;
-  /** Moving average of records per commit. */
-  #avgBatch = 1;
-  /** Records in the commit being written right now. */
-  #committing = 0;
 
   private constructor(options: SpoolOptions) {
     this.dir = options.dir;
-    this.#groupCommitMs = options.groupCommitMs;
     this.#maxSegmentBytes = options.maxSegmentBytes ?? 16 * 1024 * 1024;
   }
 
@@ -111,41 +105,49 @@ export class Spool {
   /** Appends a record; resolves once it is fsync'd, rejects when the write or fsync failed. */
   append(record: AuditRecord): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('audit spool is closed'));
-    const line = `${JSON.stringify({ at: Date.now(), record })}\n`;
+    const at = Math.max(Date.now(), this.#lastAt);
+    this.#lastAt = at;
+    const line = formatSpoolLine(at, record);
     return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ line, resolve, reject });
-      this.#schedule(false);
+      this.#pending.push({ line, at, resolve, reject });
+      this.#schedule();
     });
   }
 
   /**
-   * Group commit: appends that arrive while an fsync runs go out together right after it. An
-   * append that finds the spool idle waits up to `groupCommitMs` for company only while recent
-   * batches held several records (concurrent writers exist); when batches are singletons (a lone
-   * or sequential writer) it is written at once, since waiting could gather no one.
+   * The smallest `at` a line committed from now on can carry: the oldest append not yet
+   * committed, else the present (`at` never decreases). A batch window that ends at or before
+   * it can receive no more lines.
    */
-  #schedule(now: boolean): void {
+  atFloor(): number {
+    const oldest = this.#inCommit[0] ?? this.#pending[0];
+    return oldest ? oldest.at : Math.max(Date.now(), this.#lastAt);
+  }
+
+  /**
+   * Group commit: appends that arrive while an fsync runs go out together right after it, and
+   * appends of one tick (every request that finished in it) go out together on the next one.
+   * The batch closes on the next tick or when the running fsync ends, never after a fixed sleep.
+   */
+  #schedule(): void {
     if (this.#flushing || this.#timer) return;
-    const run = (): void => {
+    this.#timer = setImmediate(() => {
       this.#timer = undefined;
       void this.#flush();
-    };
-    const busy = this.#avgBatch >= 1.5;
-    this.#timer = now || !busy || this.#groupCommitMs === 0 ? setImmediate(run) : setTimeout(run, this.#groupCommitMs);
+    });
   }
 
   async #flush(): Promise<void> {
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;
-    this.#committing = batch.length;
+    this.#inCommit = batch;
     this.#flushing = this.#commit(batch);
     await this.#flushing;
     this.#flushing = undefined;
-    this.#committing = 0;
-    this.#avgBatch = this.#avgBatch * 0.8 + batch.length * 0.2;
-    // Appends that arrived during the fsync already waited one commit: write them right away.
-    if (this.#pending.length > 0) this.#schedule(true);
+    this.#inCommit = [];
+    // Appends that arrived during the fsync already waited one commit: write them next tick.
+    if (this.#pending.length > 0) this.#schedule();
   }
 
   async #commit(batch: PendingAppend[]): Promise<void> {
@@ -231,7 +233,7 @@ export class Spool {
 
   /** Appends not yet committed: waiting for their group commit or in the one being written. */
   get pendingAppends(): number {
-    return this.#pending.length + this.#committing;
+    return this.#pending.length + this.#inCommit.length;
   }
 
   stats(): { segments: number; bytes: number; commits: number; appendFailures: number } {
@@ -248,8 +250,7 @@ export class Spool {
     this.#closed = true;
     while (this.#flushing || this.#timer || this.#pending.length > 0) {
       if (this.#timer) {
-        clearTimeout(this.#timer as NodeJS.Timeout);
-        clearImmediate(this.#timer as NodeJS.Immediate);
+        clearImmediate(this.#timer);
         this.#timer = undefined;
       }
       if (this.#flushing) await this.#flushing;

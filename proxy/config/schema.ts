@@ -114,7 +114,16 @@ const auditSchema = z.strictObject({
   durability: z.enum(['spool', 'async']).default('spool'),
   /** What to do when the spool cannot be written: refuse requests (503) or serve unaudited. */
   onSpoolFailure: z.enum(['reject', 'serve']).default('reject'),
+  /** Kept so existing configs load: a group commit now closes on the next tick, never after a sleep. */
   groupCommitMs: nonNegative.default(2),
+  /**
+   * `records`: one object per record at `audit/{tenant}/{yyyy}/{mm}/{dd}/{logId}.json` (the
+   * contract's layout). `batched`: one NDJSON object per tenant, day and `batchFlushMs` window
+   * (`{firstLogId}_{lastLogId}.ndjson` in the same folder), for high volume on S3 where each PUT costs.
+   */
+  layout: z.enum(['records', 'batched']).default('records'),
+  /** Batch window of the batched layout: at most one object per tenant and day per window. */
+  batchFlushMs: z.number().int().min(50).max(60_000).default(1000),
   s3: s3Schema.optional(),
 });
 
@@ -239,7 +248,7 @@ export const gatewayConfigSchema = z.strictObject({
   store: storeSchema.default({ kind: 'sqlite' }),
   overload: overloadSchema.default({ maxInFlightRequests: 4096, maxEventLoopDelayMs: 1000, sampleIntervalMs: 500, retryAfterSeconds: 1 }),
   policy: policySchema.default({ bundle: 'policies/build/bundle.tar.gz', watchBundle: true, maxMemoryPages: 1024 }),
-  audit: auditSchema.default({ sink: 'file', dir: './data', includeContent: false, durability: 'spool', onSpoolFailure: 'reject', groupCommitMs: 2 }),
+  audit: auditSchema.default({ sink: 'file', dir: './data', includeContent: false, durability: 'spool', onSpoolFailure: 'reject', groupCommitMs: 2, layout: 'records', batchFlushMs: 1000 }),
   auth: z.strictObject({ jwt: jwtSchema.optional() }).default({}),
   ops: opsSchema.default({}),
   logging: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),

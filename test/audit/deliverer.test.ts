@@ -25,7 +25,7 @@ class CountingFileSink extends FileSink {
 }
 
 async function run(dir: string, appendCount: number, untilFiles: number): Promise<{ puts: number; checkpoint: { lines: number } }> {
-  const spool = await Spool.open({ dir: join(dir, 'spool'), groupCommitMs: 2 });
+  const spool = await Spool.open({ dir: join(dir, 'spool') });
   const sink = new CountingFileSink(dir);
   const deliverer = new Deliverer({ spool, sink, logger: silent });
   await deliverer.start();

@@ -10,7 +10,7 @@ import { startFakeProvider } from '../fake-provider/fake-provider.js';
 import { spawnGatewayChild, type GatewayChild } from './fixtures/gateway-child.js';
 import { startChatLoad } from './fixtures/chat-load.js';
 import { acmeChatTenant } from './fixtures/config.js';
-import { recordFiles, waitFor } from './fixtures/files.js';
+import { walk, waitFor } from './fixtures/files.js';
 import { tsxChildEnv } from '../helpers/child-process.js';
 
 /**
@@ -49,14 +49,21 @@ function spoolSegments(auditDir: string): string[] {
   }
 }
 
-/** requestId → the record files holding it, over the whole audit tree of tenant acme. */
+/**
+ * requestId → the objects holding it, over the whole audit tree of tenant acme; `files` has one
+ * entry per stored record (a batch object's path once per record in it).
+ */
 async function recordsByRequestId(auditDir: string): Promise<{ byRequest: Map<string, string[]>; files: string[] }> {
-  const files = (await recordFiles(auditDir)).filter((p) => relative(auditDir, p).startsWith('audit/acme/'));
+  const objects = (await walk(join(auditDir, 'audit', 'acme'))).filter((p) => !p.split('/').pop()!.startsWith('.') && (p.endsWith('.json') || p.endsWith('.ndjson')));
   const byRequest = new Map<string, string[]>();
-  for (const file of files) {
-    const record = JSON.parse(await readFile(file, 'utf8')) as { requestId?: unknown };
-    if (typeof record.requestId !== 'string') continue;
-    byRequest.set(record.requestId, [...(byRequest.get(record.requestId) ?? []), file]);
+  const files: string[] = [];
+  for (const file of objects) {
+    for (const line of (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '')) {
+      files.push(file);
+      const record = JSON.parse(line) as { requestId?: unknown };
+      if (typeof record.requestId !== 'string') continue;
+      byRequest.set(record.requestId, [...(byRequest.get(record.requestId) ?? []), file]);
+    }
   }
   return { byRequest, files };
 }
@@ -67,7 +74,7 @@ async function recordsByRequestId(auditDir: string): Promise<{ byRequest: Map<st
  * so every answered record exists only in the spool at the kill and the second life must deliver
  * all of them; without it, the deliverer keeps up and the restart redelivers idempotently.
  */
-async function killAndRestart(t: Test, blockSink: boolean): Promise<void> {
+async function killAndRestart(t: Test, blockSink: boolean, layout: 'records' | 'batched' = 'records'): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'wj-gwkill-'));
   const auditDir = join(root, 'data');
   const gateways: GatewayChild[] = [];
@@ -87,7 +94,7 @@ async function killAndRestart(t: Test, blockSink: boolean): Promise<void> {
       server: { host: '127.0.0.1', port: 0 },
       logging: { level: 'info' },
       policy: { bundle: POLICY_BUNDLE, watchBundle: false },
-      audit: { dir: auditDir, sink: 'file' },
+      audit: { dir: auditDir, sink: 'file', layout },
       tenants: [
         acmeChatTenant(fake.openaiBaseUrl, alice.entry),
       ],
@@ -166,3 +173,5 @@ async function killAndRestart(t: Test, blockSink: boolean): Promise<void> {
 t.test('kill -9 under HTTP load, sink healthy: every completely answered request has exactly one record after restart', (t) => killAndRestart(t, false));
 
 t.test('kill -9 under HTTP load, sink failing until the kill: the restarted gateway delivers every answered record from the spool', (t) => killAndRestart(t, true));
+
+t.test('kill -9 under HTTP load, batched layout: every answered request has exactly one record, no batch stored twice', (t) => killAndRestart(t, false, 'batched'));

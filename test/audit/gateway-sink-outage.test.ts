@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startGateway, makeKey } from '../helpers/gateway.js';
@@ -7,6 +7,7 @@ import { startS3, s3Client, listAllKeys, getObjectText, BUCKET, S3_CREDENTIALS, 
 import { startChatLoad } from './fixtures/chat-load.js';
 import { acmeChatTenant } from './fixtures/config.js';
 import { waitFor } from './fixtures/files.js';
+import { batchRangeOfName, inBatchRange } from '../../proxy/audit/batch-layout.js';
 
 /**
  * Issue 6, acceptance "sink outage", at gateway level: real HTTP load through the gateway while
@@ -20,7 +21,7 @@ const AFTER_MS = 3_000;
 const RATE = 25; // requests per second
 const GET_CONCURRENCY = 16;
 
-t.test('S3 down for 30 s under HTTP load: requests keep succeeding, every record arrives exactly once', async (t) => {
+async function outage(t: Test, layout: 'records' | 'batched'): Promise<void> {
   const root = t.testdir();
   const s3Dir = join(root, 's3');
   let s3: RunningS3 = await startS3(s3Dir);
@@ -34,7 +35,7 @@ t.test('S3 down for 30 s under HTTP load: requests keep succeeding, every record
   const alice = makeKey('key-alice', 'alice');
   const gw = await startGateway(t, {
     logging: { level: 'info' },
-    audit: { sink: 's3', s3: { bucket: BUCKET, endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, ...S3_CREDENTIALS } },
+    audit: { sink: 's3', layout, s3: { bucket: BUCKET, endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, ...S3_CREDENTIALS } },
     tenants: [
       acmeChatTenant(fake.openaiBaseUrl, alice.entry),
     ],
@@ -75,13 +76,20 @@ t.test('S3 down for 30 s under HTTP load: requests keep succeeding, every record
   const byRequest = new Map<string, string[]>();
   const misplaced: string[] = [];
   let next = 0;
+  let records = 0;
   await Promise.all(
     Array.from({ length: GET_CONCURRENCY }, async () => {
       while (next < keys.length) {
         const key = keys[next++]!;
-        const record = JSON.parse(await getObjectText(client, key)) as { id: string; tenant: string; requestId: string };
-        if (!key.startsWith('audit/acme/') || !key.endsWith(`/${record.id}.json`) || record.tenant !== 'acme') misplaced.push(key);
-        byRequest.set(record.requestId, [...(byRequest.get(record.requestId) ?? []), key]);
+        const text = await getObjectText(client, key);
+        const range = batchRangeOfName(key.split('/').pop()!);
+        for (const line of text.split('\n').filter((l) => l.trim() !== '')) {
+          const record = JSON.parse(line) as { id: string; tenant: string; requestId: string };
+          records++;
+          const inPlace = layout === 'records' ? key.endsWith(`/${record.id}.json`) : range !== undefined && inBatchRange(range, record.id);
+          if (!key.startsWith('audit/acme/') || !inPlace || record.tenant !== 'acme') misplaced.push(key);
+          byRequest.set(record.requestId, [...(byRequest.get(record.requestId) ?? []), key]);
+        }
       }
     }),
   );
@@ -92,6 +100,12 @@ t.test('S3 down for 30 s under HTTP load: requests keep succeeding, every record
   t.same(missing, [], `none missing: all ${ids.length} request ids have an object`);
   t.same(twice, [], 'none twice: no request id has two objects');
   t.same(misplaced, [], 'each object sits at its own record key of its tenant');
-  t.equal(keys.length, ids.length, 'as many objects as requests');
-  t.comment(`checked ${ids.length} request ids against ${keys.length} objects in S3: 0 missing, 0 duplicated`);
-});
+  t.equal(records, ids.length, 'as many records as requests');
+  if (layout === 'records') t.equal(keys.length, ids.length, 'one object per request');
+  else t.ok(keys.length < ids.length / 5, `batched: ${keys.length} objects for ${ids.length} records`);
+  t.comment(`checked ${ids.length} request ids against ${records} records in ${keys.length} objects in S3: 0 missing, 0 duplicated`);
+}
+
+t.test('S3 down for 30 s under HTTP load: requests keep succeeding, every record arrives exactly once', (t) => outage(t, 'records'));
+
+t.test('batched layout, S3 down for 30 s under HTTP load: every record arrives exactly once, in per-second objects', (t) => outage(t, 'batched'));

@@ -25,7 +25,7 @@ function event(chain: HashChain, i: number) {
 
 t.test('group commit: concurrent appends share fsyncs, and each resolves only once on disk', async (t) => {
   const dir = join(t.testdir(), 'spool');
-  const spool = await Spool.open({ dir, groupCommitMs: 5 });
+  const spool = await Spool.open({ dir });
   t.teardown(() => spool.release());
   const chain = new HashChain('gc');
   let resolvedButMissing = 0;
@@ -54,11 +54,11 @@ t.test('group commit: concurrent appends share fsyncs, and each resolves only on
 
 t.test('a second open of the same spool is refused while the first holds it', async (t) => {
   const dir = join(t.testdir(), 'spool');
-  const spool = await Spool.open({ dir, groupCommitMs: 0 });
-  await t.rejects(Spool.open({ dir, groupCommitMs: 0 }), /already open/);
+  const spool = await Spool.open({ dir });
+  await t.rejects(Spool.open({ dir }), /already open/);
   await spool.close();
   await spool.release();
-  const again = await Spool.open({ dir, groupCommitMs: 0 });
+  const again = await Spool.open({ dir });
   await again.close();
   await again.release();
 });
@@ -67,7 +67,7 @@ t.test('a stale lock of a dead process is taken over', async (t) => {
   const dir = join(t.testdir(), 'spool');
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'LOCK'), '2147483646'); // no such pid
-  const spool = await Spool.open({ dir, groupCommitMs: 0 });
+  const spool = await Spool.open({ dir });
   t.pass('opened over a stale lock');
   await spool.close();
   await spool.release();
@@ -76,7 +76,7 @@ t.test('a stale lock of a dead process is taken over', async (t) => {
 t.test('restart delivers what an earlier process left in the spool', async (t) => {
   const dir = t.testdir();
   // An "earlier process": spooled records, never delivered (no deliverer ran).
-  const spool = await Spool.open({ dir: join(dir, 'spool'), groupCommitMs: 2 });
+  const spool = await Spool.open({ dir: join(dir, 'spool') });
   const chain = new HashChain('earlier');
   const ids: string[] = [];
   await Promise.all(
@@ -102,7 +102,7 @@ t.test('restart delivers what an earlier process left in the spool', async (t) =
 
 t.test('durability async: append resolves before the fsync, records still arrive', async (t) => {
   const dir = t.testdir();
-  const log = await createAuditLog({ config: fileAuditConfig(dir, { durability: 'async', groupCommitMs: 50 }), logger: silent });
+  const log = await createAuditLog({ config: fileAuditConfig(dir, { durability: 'async' }), logger: silent });
   await log.appendEvent(scope, { action: 'key.create' });
   t.equal(log.stats().groupCommits, 0, 'resolved while its group commit was still pending');
   t.equal(log.stats().pendingRecords, 1);
@@ -180,7 +180,7 @@ t.test('audit stage prices the usage with the configured pricing', async (t) => 
 
 t.test('a torn tail and garbage lines in a leftover segment are skipped; every complete record is delivered', async (t) => {
   const dir = t.testdir();
-  const spool = await Spool.open({ dir: join(dir, 'spool'), groupCommitMs: 0 });
+  const spool = await Spool.open({ dir: join(dir, 'spool') });
   const chain = new HashChain('torn');
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
@@ -213,4 +213,18 @@ t.test('a record larger than the spool read buffer (1 MiB) goes through', async 
   const stored = await readJson(file!);
   t.equal(stored.id, record.id);
   t.equal((stored.content as { completion: string }).completion.length, 1_500_000);
+});
+
+t.test('a group commit closes on the next tick, never after a fixed sleep (groupCommitMs no longer waits)', async (t) => {
+  const dir = t.testdir();
+  const log = await createAuditLog({ config: fileAuditConfig(dir, { groupCommitMs: 2000 }), logger: silent });
+  t.teardown(() => log.close());
+  // Concurrent writers first: the batches hold many records (the old code then waited groupCommitMs for company).
+  for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 20 }, () => log.appendEvent(scope, { action: 'key.create' })));
+  const commitsBefore = log.stats().groupCommits;
+  t.ok(commitsBefore <= 10, `100 concurrent appends shared ${commitsBefore} fsyncs`);
+  const started = performance.now();
+  await log.appendEvent(scope, { action: 'key.create' });
+  const waited = performance.now() - started;
+  t.ok(waited < 500, `a lone append after busy batches is durable in ${waited.toFixed(1)} ms, not after a 2 s sleep`);
 });
