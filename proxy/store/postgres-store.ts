@@ -78,6 +78,10 @@ export async function openPostgresStore(cfg: PostgresStoreConfig, deps: { keyrin
     pool.on('connect', (client) => void client.query(statement).catch((err: unknown) => deps.logger.error({ err }, 'store: SET ROLE failed')));
   }
   pool.on('error', (err) => deps.logger.warn({ err }, 'store: idle PostgreSQL connection failed'));
+  // pg emits 'error' on a checked-out client the server drops between two of its queries (a
+  // restart, "terminating connection due to administrator command"); pg-pool listens only while
+  // the client is idle, so without this the process would die of an unhandled 'error' event.
+  pool.on('connect', (client) => client.on('error', (err) => deps.logger.warn({ err }, 'store: PostgreSQL connection failed')));
   const db = new Kysely<Db>({ dialect: new PostgresDialect({ pool }) });
   if (setRole === undefined && (await escapesRls(db as Kysely<unknown>))) {
     deps.logger.warn('store: store.url connects as a role that bypasses row-level security; see README "Running with PostgreSQL"');
