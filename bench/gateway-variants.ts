@@ -108,4 +108,10 @@ export const GATEWAY_VARIANTS: readonly GatewayVariant[] = [
     needsRedis: false,
     config: (env) => base(env, { tenant: { dlp: everyDetector(env), rateLimits: GENEROUS_LIMITS, budget: GENEROUS_BUDGET } }),
   },
+  {
+    name: 'gw-all-batched',
+    description: 'as gw-all, audit.layout: batched (one NDJSON object per tenant per second instead of a file per record)',
+    needsRedis: false,
+    config: (env) => base(env, { audit: { layout: 'batched' }, tenant: { dlp: everyDetector(env), rateLimits: GENEROUS_LIMITS, budget: GENEROUS_BUDGET } }),
+  },
 ];

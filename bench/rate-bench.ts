@@ -18,6 +18,7 @@ const REPO_ROOT = FROM_SOURCE ? join(HERE, '..') : join(HERE, '../..');
 const TSX_IMPORT = ['--import', import.meta.resolve('tsx')];
 const RATES = (process.env['RATES'] ?? '100,100,100,20').split(',').map(Number);
 const PHASE_MS = Number(process.env['PHASE_SECONDS'] ?? 5) * 1000;
+const PROFILE = process.env['BENCH_CPU_PROFILE'] === '1';
 if (RATES.some((r) => !(r > 0)) || !(PHASE_MS > 0)) throw new Error('RATES must be positive numbers and PHASE_SECONDS a positive number');
 
 const childScript = (name: string): string => join(HERE, `${name}${FROM_SOURCE ? '.ts' : '.js'}`);
@@ -32,7 +33,11 @@ try {
     apiKeySha256: hashApiKey(apiKey),
     policyBundle: join(REPO_ROOT, 'policies/build/bundle.tar.gz'),
     childScript,
-    childExecArgv: () => (FROM_SOURCE ? TSX_IMPORT : []),
+    // BENCH_CPU_PROFILE=1: a V8 CPU profile of the gateway at bench/results/profiles/rate-gateway.cpuprofile.
+    childExecArgv: () => [
+      ...(FROM_SOURCE ? TSX_IMPORT : []),
+      ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(REPO_ROOT, 'bench/results/profiles')}`, '--cpu-prof-name=rate-gateway.cpuprofile'] : []),
+    ],
   });
   if (!plan) throw new Error('no gateway plan');
   const gateway = await plan.start();

@@ -16,7 +16,7 @@ export interface BenchSettings {
   readonly cpuProfile: boolean;
 }
 
-export const DEFAULT_TARGETS = ['passthrough', 'gateway', 'gw-audit-async', 'gw-limits-embedded', 'gw-limits-redis', 'gw-dlp-all', 'gw-all'] as const;
+export const DEFAULT_TARGETS = ['passthrough', 'gateway', 'gw-audit-async', 'gw-limits-embedded', 'gw-limits-redis', 'gw-dlp-all', 'gw-all', 'gw-all-batched'] as const;
 /** Known targets; `direct` (the fake provider with no proxy) is opt-in. */
 export const KNOWN_TARGETS: readonly string[] = ['direct', ...DEFAULT_TARGETS];
 
