@@ -53,12 +53,6 @@ export function recordHash(record: Omit<AuditRecord, 'hash'> | AuditRecord): str
   return sha256Hex(canonicalJson(rest));
 }
 
-/** A chained record and its JSON text (equal to `JSON.parse(json)` field for field). */
-export interface LinkedRecord {
-  readonly record: AuditRecord;
-  readonly json: string;
-}
-
 interface ChainHead {
   seq: number;
   hash: string;
@@ -81,14 +75,6 @@ export class HashChain {
 
   /** Stamps a draft with its chain position and hash, and advances the chain. */
   link(draft: AuditRecordDraft): AuditRecord {
-    return this.linkSerialized(draft).record;
-  }
-
-  /**
-   * As `link`, also returning the record as JSON (its canonical form plus the hash), so the spool
-   * writes the text the hash was computed from instead of serializing the record again.
-   */
-  linkSerialized(draft: AuditRecordDraft): LinkedRecord {
     const timeMs = logIdTimeMs(draft.id);
     const chainKey = `${draft.tenant}/${formatDay(dayOf(timeMs))}`;
     const head = this.#heads.get(chainKey);
@@ -99,13 +85,10 @@ export class HashChain {
       prevHash: head ? head.hash : null,
       prevId: head ? head.id : null,
     };
-    const canonical = canonicalJson(unsigned);
-    const hash = sha256Hex(canonical);
-    const record: AuditRecord = Object.assign(unsigned, { hash });
-    this.#heads.set(chainKey, { seq: record.seq, hash, id: record.id });
+    const record: AuditRecord = Object.assign(unsigned, { hash: sha256Hex(canonicalJson(unsigned)) });
+    this.#heads.set(chainKey, { seq: record.seq, hash: record.hash, id: record.id });
     this.#prune(timeMs);
-    // The canonical text of a record is a non-empty object: append the hash before its brace.
-    return { record, json: `${canonical.slice(0, -1)},"hash":"${hash}"}` };
+    return record;
   }
 
   #prune(timeMs: number): void {
