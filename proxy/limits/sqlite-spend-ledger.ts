@@ -6,6 +6,7 @@ import { assertTenantScope, type TenantScope } from '../identity/tenant-scope.js
 import { microToUsd } from './cost.js';
 import { systemClock, utcMonth, type Clock } from './month.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
+import { enableWal } from '../sqlite/enable-wal.js';
 import {
   reachedThresholds,
   type ChargeOutcome,
@@ -72,7 +73,7 @@ export class SqliteSpendLedger implements SpendLedger {
   constructor(options: { file: string; clock?: Clock }) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
     this.#db = new Database(options.file);
-    this.#db.pragma('journal_mode = WAL');
+    if (options.file !== ':memory:') enableWal(this.#db);
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(SCHEMA);

@@ -8,6 +8,7 @@ import type { Db } from './db-types.js';
 import type { MasterKeyring } from './master-key.js';
 import { migrateToLatest } from './migrate.js';
 import { SqlTenantStore } from './sql-tenant-store.js';
+import { enableWal } from '../sqlite/enable-wal.js';
 import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 
 /** The SQLite file a config uses: `store.path`, else `<audit.dir>/workjet.db` (`./data/workjet.db` by default). */
@@ -23,7 +24,7 @@ export async function openSqliteStore(config: GatewayConfig, deps: { keyring: Ma
   const database = new Database(path);
   // WAL: the gateway reads while a CLI (`npm run tenants`) writes; busy_timeout waits out the other
   // writer (write transactions begin IMMEDIATE for that: see sqlite-dialect.ts).
-  if (path !== ':memory:') database.pragma('journal_mode = WAL');
+  if (path !== ':memory:') enableWal(database);
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<Db>({ dialect: new ImmediateSqliteDialect({ database }) });

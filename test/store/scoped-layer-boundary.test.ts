@@ -31,6 +31,7 @@ const PLUMBING = new Set([
   'proxy/store/sql-tenant-store.ts',
   'proxy/store/sqlite-dialect.ts',
   'proxy/store/sqlite-store.ts',
+  'proxy/sqlite/enable-wal.ts',
 ]);
 // The spend ledger keeps its own SQLite file (not tenant data), as before the store existed,
 // and commits it in groups.
