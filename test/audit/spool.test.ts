@@ -218,7 +218,6 @@ t.test('a record larger than the spool read buffer (1 MiB) goes through', async 
 t.test('a group commit closes on the next tick, never after a fixed sleep (groupCommitMs no longer waits)', async (t) => {
   const dir = t.testdir();
   const log = await createAuditLog({ config: fileAuditConfig(dir, { groupCommitMs: 2000 }), logger: silent });
-  t.teardown(() => log.close());
   // Concurrent writers first: the batches hold many records (the old code then waited groupCommitMs for company).
   for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 20 }, () => log.appendEvent(scope, { action: 'key.create' })));
   const commitsBefore = log.stats().groupCommits;
@@ -227,4 +226,6 @@ t.test('a group commit closes on the next tick, never after a fixed sleep (group
   await log.appendEvent(scope, { action: 'key.create' });
   const waited = performance.now() - started;
   t.ok(waited < 500, `a lone append after busy batches is durable in ${waited.toFixed(1)} ms, not after a 2 s sleep`);
+  // Closed here, not in a teardown: the test directory's removal must not race the deliverer.
+  await log.close();
 });
