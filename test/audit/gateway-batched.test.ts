@@ -113,13 +113,18 @@ function checkObjects(t: Test, tenant: string, objects: Array<{ name: string; te
   t.ok(objects.length <= 8, `${tenant}: ${objects.length} objects for ${records.length} records`);
 }
 
-t.test('batched layout, file sink: requests → objects per tenant per window → admin API → audit:verify', async (t) => {
-  const { gw, alice, carol } = await startTwoTenants(t, {});
+/** Both tenants' gateway under the batched layout, after the load and once every record is delivered. */
+async function startDelivered(t: Test, audit: Parameters<typeof startTwoTenants>[1]) {
+  const { gw, alice, carol } = await startTwoTenants(t, audit);
   const keys = { acme: alice, globex: carol };
   const ids = await load(gw, keys);
-  const audit = gw.gateway.services.audit;
-  await waitFor(() => audit.stats().pendingRecords === 0, 15_000, 'delivery');
-  const date = new Date().toISOString().slice(0, 10);
+  const log = gw.gateway.services.audit;
+  await waitFor(() => log.stats().pendingRecords === 0, 15_000, 'delivery');
+  return { gw, keys, ids, audit: log, date: new Date().toISOString().slice(0, 10) };
+}
+
+t.test('batched layout, file sink: requests → objects per tenant per window → admin API → audit:verify', async (t) => {
+  const { gw, keys, ids, audit, date } = await startDelivered(t, {});
   for (const tenant of ['acme', 'globex'] as const) {
     const dayDir = join(gw.auditDir, dayPrefix(tenant, parseDay(date)!));
     const names = (await readdir(dayDir)).filter((n) => !n.startsWith('.'));
@@ -141,12 +146,7 @@ t.test('batched layout, S3 sink: requests → objects per tenant per window → 
   const client = s3Client(s3.endpoint);
   t.teardown(() => client.destroy());
   const s3Config = { bucket: BUCKET, endpoint: s3.endpoint, region: 'us-east-1', prefix: 'gw1', forcePathStyle: true, ...S3_CREDENTIALS };
-  const { gw, alice, carol } = await startTwoTenants(t, { sink: 's3', s3: s3Config });
-  const keys = { acme: alice, globex: carol };
-  const ids = await load(gw, keys);
-  const audit = gw.gateway.services.audit;
-  await waitFor(() => audit.stats().pendingRecords === 0, 15_000, 'delivery');
-  const date = new Date().toISOString().slice(0, 10);
+  const { gw, keys, ids, audit, date } = await startDelivered(t, { sink: 's3', s3: s3Config });
   for (const tenant of ['acme', 'globex'] as const) {
     const prefix = `gw1/${dayPrefix(tenant, parseDay(date)!)}`;
     const keysListed = await listAllKeys(client, prefix);
