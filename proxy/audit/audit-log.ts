@@ -134,9 +134,9 @@ export async function createAuditLog(options: CreateAuditLogOptions): Promise<Au
     // Refuse a record that could not be stored under its tenant's key before it enters the chain.
     recordKey(draft.tenant, draft.id);
     // Chain and spool order must match: link synchronously, then enqueue in the same tick.
-    const record = chain.link(draft);
+    const { record, json } = chain.linkWithJson(draft);
     appended++;
-    const committed = spool.append(record).then(
+    const committed = spool.append(record, json).then(
       () => {
         lastSpoolFailed = false;
       },

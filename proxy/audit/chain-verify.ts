@@ -1,5 +1,5 @@
 import type { AuditRecord } from './audit-record.js';
-import { recordHash } from './hash-chain.js';
+import { hashMatches } from './hash-chain.js';
 import { dayOf, formatDay, isLogId, logIdOfName, logIdTimeMs } from './audit-key.js';
 import { batchLines, batchRangeOfName, inBatchRange } from './batch-layout.js';
 
@@ -94,11 +94,11 @@ export function verifyDay(tenant: string, date: string, files: readonly StoredFi
       problems.push({ kind: 'unreadable', logId: fileId, instance: null, message: `${entry.where} is not a readable audit record (edited)` });
       continue;
     }
-    if (typeof record.hash === 'string' && seen.get(record.id) === record.hash && recordHash(record) === record.hash) continue;
+    if (typeof record.hash === 'string' && seen.get(record.id) === record.hash && hashMatches(record)) continue;
     records++;
     if (record.id !== fileId || !entry.inPlace(record.id) || record.tenant !== tenant || formatDay(dayOf(logIdTimeMs(fileId))) !== date) {
       problems.push({ kind: 'misplaced', logId: fileId, instance: record.instance, message: `record ${fileId} does not belong at this path (its id, tenant or day was edited)` });
-    } else if (recordHash(record) !== record.hash) {
+    } else if (!hashMatches(record)) {
       problems.push({ kind: 'edited', logId: fileId, instance: record.instance, message: `record ${fileId} (instance ${record.instance}, seq ${record.seq}) was edited: its content does not match its hash` });
     } else {
       intact.add(record);

@@ -4,15 +4,21 @@ import { dayOf, formatDay, logIdTimeMs } from './audit-key.js';
 
 /**
  * Tamper evidence. Each instance keeps one chain per (tenant, UTC day): record n carries
- * `prevHash` = `hash` of record n-1 and `prevId` = its id, and its own `hash` over its canonical
- * JSON. Editing a record breaks its own hash; deleting one leaves a seq gap whose successor
- * names the deleted id; rewriting a record and its hash breaks the successor's `prevHash`.
+ * `prevHash` = `hash` of record n-1 and `prevId` = its id, and its own `hash` over its JSON
+ * without `hash`. Editing a record breaks its own hash; deleting one leaves a seq gap whose
+ * successor names the deleted id; rewriting a record and its hash breaks the successor's
+ * `prevHash`.
+ *
+ * The hash covers `JSON.stringify` of the record in its own key order, the very text the spool
+ * and the sink store, so hashing costs one native serialisation that the spool line then reuses.
+ * A stored record parses back with the same key order and re-serialises to the same text, so a
+ * verifier needs nothing but the stored object. Records written before this scheme were hashed
+ * over canonical JSON (keys sorted); {@link hashMatches} accepts both.
  */
 
 /**
  * JSON with object keys sorted at every level and no whitespace: one byte string per value.
- * Built with string appends rather than entries/sort/map/join arrays: it runs once per audit
- * record on the request path.
+ * Only the hashes of records written by earlier versions need it.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
@@ -41,16 +47,31 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
-/** sha256 hex of a canonical JSON text. */
 function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The hash a record must carry: sha256 hex of its canonical JSON without the `hash` field. */
-export function recordHash(record: Omit<AuditRecord, 'hash'> | AuditRecord): string {
-  if (!('hash' in record)) return sha256Hex(canonicalJson(record));
+function withoutHash(record: Omit<AuditRecord, 'hash'> | AuditRecord): Omit<AuditRecord, 'hash'> {
+  if (!('hash' in record)) return record;
   const { hash: _ignored, ...rest } = record;
-  return sha256Hex(canonicalJson(rest));
+  return rest;
+}
+
+/** The hash a record must carry: sha256 hex of its JSON without the `hash` field, keys in its own order. */
+export function recordHash(record: Omit<AuditRecord, 'hash'> | AuditRecord): string {
+  return sha256Hex(JSON.stringify(withoutHash(record)));
+}
+
+/** Whether a record's `hash` matches its content, as this version hashes or as earlier ones did (canonical JSON). */
+export function hashMatches(record: AuditRecord): boolean {
+  const rest = withoutHash(record);
+  return sha256Hex(JSON.stringify(rest)) === record.hash || sha256Hex(canonicalJson(rest)) === record.hash;
+}
+
+/** A linked record and its JSON text (exactly `JSON.stringify(record)`, computed once). */
+export interface LinkedRecord {
+  readonly record: AuditRecord;
+  readonly json: string;
 }
 
 interface ChainHead {
@@ -75,6 +96,11 @@ export class HashChain {
 
   /** Stamps a draft with its chain position and hash, and advances the chain. */
   link(draft: AuditRecordDraft): AuditRecord {
+    return this.linkWithJson(draft).record;
+  }
+
+  /** As {@link link}, also returning the record's JSON text, so the spool need not serialise it again. */
+  linkWithJson(draft: AuditRecordDraft): LinkedRecord {
     const timeMs = logIdTimeMs(draft.id);
     const chainKey = `${draft.tenant}/${formatDay(dayOf(timeMs))}`;
     const head = this.#heads.get(chainKey);
@@ -85,10 +111,12 @@ export class HashChain {
       prevHash: head ? head.hash : null,
       prevId: head ? head.id : null,
     };
-    const record: AuditRecord = Object.assign(unsigned, { hash: sha256Hex(canonicalJson(unsigned)) });
+    const text = JSON.stringify(unsigned);
+    // `hash` is added last, so the record serialises to the hashed text plus that one field.
+    const record: AuditRecord = Object.assign(unsigned, { hash: sha256Hex(text) });
     this.#heads.set(chainKey, { seq: record.seq, hash: record.hash, id: record.id });
     this.#prune(timeMs);
-    return record;
+    return { record, json: `${text.slice(0, -1)},"hash":"${record.hash}"}` };
   }
 
   #prune(timeMs: number): void {

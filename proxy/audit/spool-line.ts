@@ -23,8 +23,8 @@ export interface SpoolLine {
 }
 
 /** The line for `record` (with its newline). Tenant and id were validated as key parts before. */
-export function formatSpoolLine(at: number, record: AuditRecord): string {
-  return `{"at":${at},"tenant":${JSON.stringify(record.tenant)},"id":${JSON.stringify(record.id)},"record":${JSON.stringify(record)}}\n`;
+export function formatSpoolLine(at: number, record: AuditRecord, json: string = JSON.stringify(record)): string {
+  return `{"at":${at},"tenant":${JSON.stringify(record.tenant)},"id":${JSON.stringify(record.id)},"record":${json}}\n`;
 }
 
 const HEAD = '{"at":';

@@ -102,12 +102,15 @@ export class Spool {
     }
   }
 
-  /** Appends a record; resolves once it is fsync'd, rejects when the write or fsync failed. */
-  append(record: AuditRecord): Promise<void> {
+  /**
+   * Appends a record; resolves once it is fsync'd, rejects when the write or fsync failed.
+   * `json` is the record's `JSON.stringify` text when the caller has it already.
+   */
+  append(record: AuditRecord, json?: string): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('audit spool is closed'));
     const at = Math.max(Date.now(), this.#lastAt);
     this.#lastAt = at;
-    const line = formatSpoolLine(at, record);
+    const line = formatSpoolLine(at, record, json);
     return new Promise<void>((resolve, reject) => {
       this.#pending.push({ line, at, resolve, reject });
       this.#schedule();

@@ -78,15 +78,34 @@ export function stringLeaves(out: PromptPart[], root: readonly PathSegment[], va
   }
 }
 
-/** A deep copy of `body` with each edit's text written at its path; the input is not touched. */
+/**
+ * A copy of `body` with each edit's text written at its path; the input is not touched. Only
+ * the objects and arrays on an edited path are copied (shallowly); every other subtree is
+ * shared with the input, which a deep clone of the whole body spent most of this function on.
+ */
 export function applyPartEdits(body: Readonly<Record<string, unknown>>, edits: readonly PartEdit[]): Record<string, unknown> {
-  const copy = structuredClone(body) as Record<string, unknown>;
+  const copy: Record<string, unknown> = { ...body };
+  const copies = new Set<unknown>([copy]);
   for (const edit of edits) {
-    let node: unknown = copy;
-    for (let i = 0; i < edit.path.length - 1; i++) node = (node as Record<PathSegment, unknown>)[edit.path[i] as PathSegment];
     const last = edit.path[edit.path.length - 1];
-    if (last === undefined || typeof node !== 'object' || node === null) continue;
-    (node as Record<PathSegment, unknown>)[last] = edit.text;
+    if (last === undefined) continue;
+    let node: Record<PathSegment, unknown> | undefined = copy;
+    for (let i = 0; i < edit.path.length - 1 && node !== undefined; i++) {
+      const key = edit.path[i] as PathSegment;
+      const child = node[key];
+      if (typeof child !== 'object' || child === null) {
+        node = undefined;
+        break;
+      }
+      let own = child;
+      if (!copies.has(child)) {
+        own = Array.isArray(child) ? child.slice() : { ...(child as Record<string, unknown>) };
+        copies.add(own);
+        node[key] = own;
+      }
+      node = own as Record<PathSegment, unknown>;
+    }
+    if (node !== undefined) node[last] = edit.text;
   }
   return copy;
 }

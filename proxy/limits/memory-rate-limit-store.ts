@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { assertTenantScope, type TenantScope } from '../identity/tenant-scope.js';
 import { systemClock, type Clock } from './month.js';
 import {
@@ -37,6 +36,8 @@ export class MemoryRateLimitStore implements RateLimitStore {
   readonly #clock: Clock;
   readonly #logs = new Map<string, SubjectLog>();
   readonly #sweeper: NodeJS.Timeout;
+  /** Admission ids only need to be unique within this store (handles never leave the process). */
+  #nextId = 0;
 
   constructor(options: { windowMs?: number; clock?: Clock } = {}) {
     this.#windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
@@ -70,7 +71,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
         refuse(rule.subject, 'tokens', tokenWait(log, input.tokens, rule.tokens, window, now));
       }
     });
-    const id = allowed ? randomBytes(9).toString('base64url') : '';
+    const id = allowed ? (this.#nextId++).toString(36) : '';
     const tokenSubjects: LimitSubject[] = [];
     const reqStates: DimensionState[] = [];
     const tokStates: DimensionState[] = [];

@@ -9,13 +9,23 @@ import type { AdmitResult, DimensionState } from './rate-limit-store.js';
  */
 export function rateLimitHeaders(result: AdmitResult): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (result.requests) add(headers, 'requests', result.requests);
-  if (result.tokens) add(headers, 'tokens', result.tokens);
+  if (result.requests) add(headers, REQUESTS, result.requests);
+  if (result.tokens) add(headers, TOKENS, result.tokens);
   return headers;
 }
 
-function add(headers: Record<string, string>, dimension: string, state: DimensionState): void {
-  headers[`x-ratelimit-limit-${dimension}`] = String(state.limit);
-  headers[`x-ratelimit-remaining-${dimension}`] = String(state.remaining);
-  headers[`x-ratelimit-reset-${dimension}`] = formatGoDuration(state.resetMs);
+interface HeaderNames {
+  readonly limit: string;
+  readonly remaining: string;
+  readonly reset: string;
+}
+
+// Built once: these headers go out on every admitted request.
+const REQUESTS: HeaderNames = { limit: 'x-ratelimit-limit-requests', remaining: 'x-ratelimit-remaining-requests', reset: 'x-ratelimit-reset-requests' };
+const TOKENS: HeaderNames = { limit: 'x-ratelimit-limit-tokens', remaining: 'x-ratelimit-remaining-tokens', reset: 'x-ratelimit-reset-tokens' };
+
+function add(headers: Record<string, string>, names: HeaderNames, state: DimensionState): void {
+  headers[names.limit] = String(state.limit);
+  headers[names.remaining] = String(state.remaining);
+  headers[names.reset] = formatGoDuration(state.resetMs);
 }

@@ -1,5 +1,4 @@
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { countBpe, type Encoding, type TokenCountCache } from './bpe-count.js';
 import type { RouteKind } from '../core/vocabulary.js';
 import { clientFormat } from '../client-apis/client-formats.js';
 import type { InputTally } from '../client-apis/input-tally.js';
@@ -11,8 +10,11 @@ import type { InputTally } from '../client-apis/input-tally.js';
  *
  * - OpenAI models (names starting `gpt-`, `o1`/`o3`/`o4`, `chatgpt-`, `text-embedding-`) are
  *   counted with their real BPE (`gpt-tokenizer`: `cl100k_base` for gpt-4/3.5 and the older
- *   embeddings, `o200k_base` for the rest), plus 4 tokens per message and 3 for the reply
- *   primer, the framing OpenAI adds.
+ *   embeddings, `o200k_base` for the rest; `bpe-count.ts` keeps hostile runs from making that
+ *   quadratic), plus 4 tokens per message and 3 for the reply primer, the framing OpenAI adds.
+ *   Each part (a message, a system prompt, a tool schema) is counted on its own, as OpenAI
+ *   counts messages, so that a part seen before (the system prompt, the earlier turns a chat
+ *   resends) is a cache hit when the caller passes a {@link TokenCountCache}.
  * - Other models (Anthropic, Llama on vLLM, …) have no public tokenizer here, and prompts over
  *   {@link TOKENIZE_MAX_CHARS} characters would block the event loop too long (~20 ms per MB):
  *   they get `ceil(ascii / 3) + non-ASCII code units`. English runs ~4 chars/token, so ASCII/3
@@ -35,17 +37,24 @@ const MEDIA_TYPES = new Set(['image_url', 'image', 'input_image', 'input_audio',
 const SCHEMA_KEYS = new Set(['tools', 'functions', 'response_format', 'tool_choice', 'text', 'input_schema', 'parameters']);
 const SKIPPED_KEYS = new Set(['type', 'id', 'tool_call_id', 'tool_use_id', 'call_id', 'cache_control']);
 
-const NO_SPECIAL = { disallowedSpecial: new Set<string>() };
+/** Where counts of repeated parts are remembered, and for which tenant. */
+export interface CountCacheUse {
+  readonly cache: TokenCountCache;
+  readonly tenant: string;
+}
 
 /** Input tokens of a request body for `model` on `route` (see the module comment for the method). */
-export function estimateBodyInputTokens(route: RouteKind, body: Readonly<Record<string, unknown>>, model: string): number {
+export function estimateBodyInputTokens(route: RouteKind, body: Readonly<Record<string, unknown>>, model: string, cached?: CountCacheUse): number {
   const format = clientFormat(route);
   if (!format) return 0;
   const tally = new Tally();
   format.estimateInput(body, tally);
-  const text = tally.texts.join('\n');
-  const counted = tokenizerFor(model) && text.length <= TOKENIZE_MAX_CHARS ? countWith(model, text) : heuristicTokens(text);
-  return counted + tally.framing + tally.media * MEDIA_PART_TOKENS + tally.tokenIdCount;
+  const extra = tally.framing + tally.media * MEDIA_PART_TOKENS + tally.tokenIdCount;
+  const encoding = tokenizerFor(model);
+  if (!encoding || tally.chars > TOKENIZE_MAX_CHARS) return heuristicTokens(tally.texts.join('\n')) + extra;
+  let counted = 0;
+  for (const text of tally.texts) counted += cached ? cached.cache.count(cached.tenant, encoding, text) : countBpe(encoding, text);
+  return counted + extra;
 }
 
 /** A conservative token count without a tokenizer: ASCII / 3, plus one per non-ASCII code unit. */
@@ -59,8 +68,6 @@ export function heuristicTokens(text: string): number {
   return Math.ceil(ascii / 3) + other;
 }
 
-type Encoding = 'o200k' | 'cl100k';
-
 function tokenizerFor(model: string): Encoding | undefined {
   const m = model.toLowerCase();
   if (m.startsWith('gpt-3.5') || m.startsWith('text-embedding-3') || m.startsWith('text-embedding-ada')) return 'cl100k';
@@ -69,21 +76,18 @@ function tokenizerFor(model: string): Encoding | undefined {
   return undefined;
 }
 
-function countWith(model: string, text: string): number {
-  if (text.length === 0) return 0;
-  // Special-token text (`<|endoftext|>`) in a prompt is data, not a control token: count it as text.
-  return tokenizerFor(model) === 'cl100k' ? countCl100k(text, NO_SPECIAL) : countO200k(text, NO_SPECIAL);
-}
-
 /** What a format reports, gathered: texts to count, framing tokens, media parts, token ids. */
 class Tally implements InputTally {
   readonly texts: string[] = [];
+  chars = 0;
   framing = 0;
   media = 0;
   tokenIdCount = 0;
 
   text(value: string): void {
-    if (value.length > 0) this.texts.push(value);
+    if (value.length === 0) return;
+    this.texts.push(value);
+    this.chars += value.length;
   }
 
   content(value: unknown): void {

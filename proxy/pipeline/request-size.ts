@@ -1,5 +1,6 @@
 import type { RequestContext } from './context.js';
 import { estimateBodyInputTokens } from '../limits/token-estimate.js';
+import { TokenCountCache } from '../limits/bpe-count.js';
 import { outputTokenBound as boundOf } from '../limits/output-cap.js';
 import { clientFormat } from '../client-apis/client-formats.js';
 
@@ -9,13 +10,20 @@ import { clientFormat } from '../client-apis/client-formats.js';
  */
 
 const inputCache = new WeakMap<RequestContext, number>();
+/**
+ * One per process, shared by every gateway in it: a memo of a pure function (the count of a
+ * text), so sharing changes no answer, only how often a repeated part is tokenized again.
+ */
+const partCounts = new TokenCountCache();
 
 /** Input tokens of the request as it will be forwarded (after DLP redaction); computed once per request. */
 export function estimateInputTokens(ctx: RequestContext): number {
   const hit = inputCache.get(ctx);
   if (hit !== undefined) return hit;
   const request = ctx.peekRequest();
-  const value = request ? estimateBodyInputTokens(ctx.route, ctx.outgoingBody, request.target.model) : 0;
+  const tenant = ctx.peekPrincipal()?.tenantId;
+  const cached = tenant === undefined ? undefined : { cache: partCounts, tenant };
+  const value = request ? estimateBodyInputTokens(ctx.route, ctx.outgoingBody, request.target.model, cached) : 0;
   inputCache.set(ctx, value);
   return value;
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
+import { createAccessLog, type Logger } from '../observability/logger.js';
 import { RequestContext } from '../pipeline/context.js';
 import { ResponseClientStream } from './response-client-stream.js';
 import type { RouteKind } from '../core/vocabulary.js';
@@ -31,8 +31,14 @@ function clientIp(req: IncomingMessage): string {
 /** The HTTP entry point: dispatches model routes to their pipeline, everything else to the side routers. */
 export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { pipelines, sideRouters, logger, metrics } = deps;
+  const logAccess = createAccessLog(logger);
   const timers = new Map<RouteKind, StageTimer>();
-  for (const kind of Object.keys(pipelines) as RouteKind[]) timers.set(kind, stageTimer(metrics, kind));
+  // Bound once per route: observing a bound child skips prom-client's label hashing.
+  const durations = new Map<RouteKind, { observe(value: number): void }>();
+  for (const kind of Object.keys(pipelines) as RouteKind[]) {
+    timers.set(kind, stageTimer(metrics, kind));
+    durations.set(kind, metrics.duration.labels(kind));
+  }
   return (req, res) => {
     const requestId = newRequestId();
     const path = routePath(req.url);
@@ -79,12 +85,19 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
         const status = ctx.status || res.statusCode;
         const latencyMs = ctx.elapsedMs();
         metrics.requests.inc({ route: route.kind, tenant, status: String(status), code: ctx.error?.code ?? '' });
-        metrics.duration.observe({ route: route.kind }, latencyMs / 1000);
-        // One access line per request: ids and outcomes only, never headers or bodies.
-        logger.info(
-          { requestId, route: route.kind, tenant, user: principal?.user, keyId: principal?.id, model: ctx.peekRequest()?.model, status, code: ctx.error?.code, disconnected: ctx.clientDisconnected || undefined, latencyMs: Math.round(latencyMs * 10) / 10 },
-          'request',
-        );
+        durations.get(route.kind)?.observe(latencyMs / 1000);
+        logAccess({
+          requestId,
+          route: route.kind,
+          tenant,
+          user: principal?.user,
+          keyId: principal?.id,
+          model: ctx.peekRequest()?.model,
+          status,
+          code: ctx.error?.code,
+          disconnected: ctx.clientDisconnected || undefined,
+          latencyMs: Math.round(latencyMs * 10) / 10,
+        });
       });
   };
 }

@@ -3,7 +3,9 @@ import { pino } from 'pino';
 import { buildAuditRecord, buildEventRecord, routeOf } from '../../proxy/audit/audit-record.js';
 import { requestFacts } from '../../proxy/pipeline/audit-facts.js';
 import { createAuditLog } from '../../proxy/audit/audit-log.js';
-import { HashChain, recordHash, canonicalJson } from '../../proxy/audit/hash-chain.js';
+import { createHash } from 'node:crypto';
+import { HashChain, recordHash, canonicalJson, hashMatches } from '../../proxy/audit/hash-chain.js';
+import type { AuditRecord } from '../../proxy/audit/audit-record.js';
 import { isLogId, logIdTimeMs, recordKey, UNAUTHENTICATED_PARTITION } from '../../proxy/audit/audit-key.js';
 import { mintTenantScope } from '../../proxy/identity/tenant-scope.js';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
@@ -148,6 +150,23 @@ t.test('hash chain: per tenant and day, linked by prevHash and prevId', async (t
   t.equal(other.seq, 1, 'other tenant: own chain');
   t.equal(nextDay.seq, 1, 'new day: new chain');
   t.equal(canonicalJson({ b: 1, a: [1, { d: 2, c: null }] }), '{"a":[1,{"c":null,"d":2}],"b":1}');
+});
+
+t.test('the hash covers the record JSON the spool stores; older canonical-JSON hashes still verify', async (t) => {
+  const c = new HashChain('json-test');
+  const { record, json } = c.linkWithJson(buildEventRecord(mintTenantScope('acme'), { action: 'key.create', time: day, details: { z: 1, a: 'ü "q"' } }));
+  t.equal(json, JSON.stringify(record), 'the text handed to the spool is the record as JSON');
+  const { hash, ...rest } = JSON.parse(json) as AuditRecord;
+  t.equal(hash, createHash('sha256').update(JSON.stringify(rest)).digest('hex'), 'sha256 of the stored JSON without hash');
+  const stored = JSON.parse(json) as AuditRecord;
+  t.ok(hashMatches(stored), 'a record read back from storage verifies');
+  t.notOk(hashMatches({ ...stored, status: 500 }), 'an edited one does not');
+
+  // A record an earlier version wrote: hashed over canonical JSON (keys sorted).
+  const legacy = { ...rest, hash: createHash('sha256').update(canonicalJson(rest)).digest('hex') } as AuditRecord;
+  t.not(legacy.hash, hash, 'the two schemes give different hashes for this record');
+  t.ok(hashMatches(legacy), 'a canonical-JSON hash still verifies');
+  t.notOk(hashMatches({ ...legacy, action: 'key.revoke' }), 'and an edit of such a record is still caught');
 });
 
 t.test('routeOf keeps only the path', async (t) => {

@@ -105,11 +105,24 @@ t.test('malformed bodies yield no parts instead of throwing', async (t) => {
   }
 });
 
-t.test('applyPartEdits writes into a deep copy only', async (t) => {
-  const body = { a: [{ b: 'one' }, { b: 'two' }], c: { d: 'three' } };
-  const copy = applyPartEdits(body, [{ path: ['a', 1, 'b'], text: 'TWO' }, { path: ['c', 'd'], text: 'THREE' }]);
-  t.same(copy, { a: [{ b: 'one' }, { b: 'TWO' }], c: { d: 'THREE' } });
-  t.same(body, { a: [{ b: 'one' }, { b: 'two' }], c: { d: 'three' } });
+t.test('applyPartEdits writes into copies of the edited paths only; the input is never touched', async (t) => {
+  const body = { a: [{ b: 'one' }, { b: 'two' }], c: { d: 'three' }, e: { f: ['four'] }, g: 'five' };
+  const copy = applyPartEdits(body, [
+    { path: ['a', 1, 'b'], text: 'TWO' },
+    { path: ['c', 'd'], text: 'THREE' },
+    { path: ['a', 0, 'b'], text: 'ONE' },
+    { path: ['g', 'x'], text: 'a path through a string is skipped' },
+    { path: [], text: 'an empty path is skipped' },
+  ]);
+  t.same(copy, { a: [{ b: 'ONE' }, { b: 'TWO' }], c: { d: 'THREE' }, e: { f: ['four'] }, g: 'five' });
+  t.same(body, { a: [{ b: 'one' }, { b: 'two' }], c: { d: 'three' }, e: { f: ['four'] }, g: 'five' }, 'the input is unchanged');
+  t.not(copy['a'], body.a, 'an edited array is a copy');
+  t.equal(copy['e'], body.e, 'an untouched subtree is shared, not cloned');
+  // A body that JSON.parse made with a "__proto__" key keeps it as data.
+  const hostile = JSON.parse('{"__proto__":{"polluted":"yes"},"messages":[{"content":"x"}]}') as Record<string, unknown>;
+  const edited = applyPartEdits(hostile, [{ path: ['messages', 0, 'content'], text: 'y' }]);
+  t.equal(({} as Record<string, unknown>)['polluted'], undefined, 'no prototype pollution');
+  t.same(Object.keys(edited), ['__proto__', 'messages'], '"__proto__" stays an own key');
 });
 
 t.test('redaction rewrites the original text around evasion characters', async (t) => {

@@ -94,3 +94,31 @@ t.test('issue15-3 json-nesting-depth-400: JSON nested 5,000 deep answers 400 inv
   t.not(ok.status, 500);
   await ok.arrayBuffer();
 });
+
+t.test('a prompt of one 200,000-character run (spaces, letters) is counted in pieces: the budget estimate does not freeze the gateway', async (t) => {
+  const fake = await startFakeProvider();
+  t.teardown(() => fake.close());
+  // acme has a budget, so every request's input tokens are estimated with the model's BPE (gpt-*).
+  const { config, keys } = twoTenants(fake);
+  const gw = await startGateway(t, config);
+  const headers = { authorization: `Bearer ${keys.acmeMember}`, 'content-type': 'application/json' };
+  for (const run of [' ', 'a']) {
+    const started = performance.now();
+    const pending = fetch(`${gw.origin}/v1/chat/completions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: 'fast', max_tokens: 8, messages: [{ role: 'user', content: run.repeat(200_000) }] }),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const health = performance.now();
+    const h = await fetch(`${gw.origin}/healthz`);
+    const healthMs = performance.now() - health;
+    t.equal(h.status, 200);
+    // Uncut, BPE merging of that one pre-token is quadratic: ~27 s on the event loop.
+    t.ok(healthMs < 2000, `/healthz answered in ${healthMs.toFixed(0)} ms while the request was in flight`);
+    const res = await pending;
+    t.equal(res.status, 200, `the ${JSON.stringify(run)} run is served`);
+    await res.arrayBuffer();
+    t.ok(performance.now() - started < 5000, `answered in ${(performance.now() - started).toFixed(0)} ms`);
+  }
+});
