@@ -1,4 +1,5 @@
 import { mkdir, open, readdir, stat, unlink, readFile, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AuditRecord } from './audit-record.js';
@@ -6,11 +7,14 @@ import { formatSpoolLine } from './spool-line.js';
 import { fsyncDir } from './file-sink.js';
 import { acquireSpoolLock, releaseSpoolLock } from './spool-lock.js';
 
+/** Create-exclusive, write-only, and every write durable before it returns (like write + fdatasync). */
+const SEGMENT_OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DSYNC;
+
 /**
  * The local append-only spool: NDJSON segment files under `<audit.dir>/spool/`, one line
  * `{"at":<epoch ms>,"tenant":"…","id":"…","record":{…}}` per record (see spool-line.ts). Appends
  * are group-committed: everything appended in the same tick (and while the previous fsync runs)
- * is written with one write and one fdatasync, and each append's promise resolves only after
+ * is written with one O_DSYNC write (durable when it returns), and each append's promise resolves only after
  * that fsync. A process writes only segments it created; segments found at open are leftovers
  * of an earlier process, delivered and then deleted by the deliverer.
  */
@@ -160,10 +164,11 @@ export class Spool {
       active = await this.#ensureActive();
       let written = 0;
       while (written < bytes.length) {
+        // The segment is open with O_DSYNC: a write returns once its data is durable, so a commit
+        // is one thread-pool round trip instead of a write and then a separate fdatasync.
         const { bytesWritten } = await active.handle.write(bytes, written, bytes.length - written, active.size + written);
         written += bytesWritten;
       }
-      await active.handle.datasync();
       active.size += bytes.length;
       active.segment.readLimit = active.size;
       active.segment.lines += batch.length;
@@ -186,7 +191,7 @@ export class Spool {
     if (this.#active) return this.#active;
     const name = `${Date.now().toString().padStart(15, '0')}-${this.#tag}-${String(this.#counter++).padStart(6, '0')}${SEGMENT_SUFFIX}`;
     const path = join(this.dir, name);
-    const handle = await open(path, 'wx', 0o640);
+    const handle = await open(path, SEGMENT_OPEN_FLAGS, 0o640);
     try {
       // The new file's directory entry must be durable before any record in it counts as spooled.
       await fsyncDir(this.dir);

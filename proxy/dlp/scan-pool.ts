@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../core/start-worker.js';
 import type { RequestScan, TenantDlp } from './tenant-dlp.js';
 import type { ScanJob, ScanReply, ScanRoute } from './scan-worker.js';
 
@@ -22,20 +23,6 @@ interface Pending {
 interface Slot {
   readonly worker: Worker;
   current: Pending | undefined;
-}
-
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(FROM_SOURCE ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
-
-/**
- * Run from TypeScript sources (tests, `tsx`), the worker registers tsx itself before loading its
- * module: on Node 20 a worker does not inherit the parent's loader hooks.
- */
-function startWorker(): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
 }
 
 const fingerprints = new WeakMap<TenantDlp, string>();
@@ -108,7 +95,7 @@ export class ScanPool {
   }
 
   #spawn(): Slot {
-    const worker = startWorker();
+    const worker = startModuleWorker(import.meta.url, 'scan-worker');
     const slot: Slot = { worker, current: undefined };
     worker.unref();
     worker.on('message', (reply: ScanReply) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileSink } from '../../proxy/audit/file-sink.js';
 import { recordKey } from '../../proxy/audit/audit-key.js';
@@ -77,4 +77,30 @@ t.test('atomic: a concurrent reader never sees a partial record, and temp files 
   const files = await walk(dir);
   t.equal(files.length, 80, 'exactly the 80 records, no leftover temp files');
   t.notOk(files.some((f) => f.split('/').pop()!.startsWith('.')), 'no temp file left behind');
+});
+
+t.test('a failed put rejects with the filesystem error code, and the sink recovers once the cause is gone', async (t) => {
+  const dir = t.testdir();
+  const sink = new FileSink(dir);
+  t.teardown(() => sink.close());
+  const dayDir = join(dir, 'audit', 'acme', '2026', '11', '28');
+  await sink.put(recordKey('acme', newLogId(time)), '{"n":1}\n');
+  await sink.sync();
+  // The day's directory disappears under the running sink (an operator cleaning up, a remount).
+  await rm(join(dir, 'audit'), { recursive: true });
+  await t.rejects(sink.put(recordKey('acme', newLogId(time)), '{"n":2}\n'), { code: 'ENOENT' }, 'the error keeps its code');
+  const again = newLogId(time);
+  await sink.put(recordKey('acme', again), '{"n":3}\n');
+  await sink.sync();
+  t.equal(await readFile(join(dayDir, `${again}.json`), 'utf8'), '{"n":3}\n', 'the retry made the directory again and wrote the record');
+
+  // A regular file where a directory must go: every put fails until it is moved away.
+  await rm(join(dir, 'audit', 'globex'), { recursive: true, force: true });
+  await writeFile(join(dir, 'audit', 'globex'), 'not a directory');
+  await t.rejects(sink.put(recordKey('globex', newLogId(time)), '{}\n'), { code: /^(ENOTDIR|EEXIST)$/ });
+  await rm(join(dir, 'audit', 'globex'));
+  const globex = newLogId(time);
+  await sink.put(recordKey('globex', globex), '{"g":1}\n');
+  await sink.sync();
+  t.same(await sink.list('audit/globex/2026/11/28/'), [`${globex}.json`]);
 });
