@@ -110,31 +110,30 @@ async function syncAll(): Promise<void> {
   }
 }
 
+async function handle(job: WriterJob): Promise<WriterReply> {
+  if (job.kind === 'write') {
+    const failures = job.files.map((file): WriterFailure | null => {
+      try {
+        writeOne(file);
+        return null;
+      } catch (err) {
+        return failureOf(err);
+      }
+    });
+    return { id: job.id, kind: 'write', failures };
+  }
+  try {
+    await syncAll();
+    return { id: job.id, kind: 'sync', failure: null };
+  } catch (err) {
+    return { id: job.id, kind: 'sync', failure: failureOf(err) };
+  }
+}
+
 let queue: Promise<void> = Promise.resolve();
 
-// Jobs run in arrival order: a sync covers exactly the writes posted before it.
+// Jobs run in arrival order: a sync covers exactly the writes posted before it. `handle` reports
+// every failure in its reply, and the chain never stays rejected, so one bad job cannot stall the rest.
 parentPort?.on('message', (job: WriterJob) => {
-  queue = queue.then(async () => {
-    let reply: WriterReply;
-    if (job.kind === 'write') {
-      const failures = job.files.map((file): WriterFailure | null => {
-        try {
-          writeOne(file);
-          return null;
-        } catch (err) {
-          return failureOf(err);
-        }
-      });
-      reply = { id: job.id, kind: 'write', failures };
-    } else {
-      let failure: WriterFailure | null = null;
-      try {
-        await syncAll();
-      } catch (err) {
-        failure = failureOf(err);
-      }
-      reply = { id: job.id, kind: 'sync', failure };
-    }
-    parentPort?.postMessage(reply);
-  });
+  queue = queue.then(async () => parentPort?.postMessage(await handle(job))).catch(() => undefined);
 });

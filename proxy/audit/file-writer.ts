@@ -49,14 +49,14 @@ export class FileWriter {
     return new Promise((resolve, reject) => this.#post({ id: this.#nextId++, kind: 'sync' }, { kind: 'sync', resolve, reject }));
   }
 
-  /** Stops the thread; what is still in flight fails. */
+  /** Stops the thread; writes not yet confirmed fail (the deliverer puts them again). */
   async close(): Promise<void> {
-    const worker = this.#worker;
-    this.#worker = undefined;
-    if (worker) await worker.terminate();
     const err = new Error('the audit file writer was closed');
     for (const write of this.#queued.splice(0)) write.reject(err);
     this.#failAll(err);
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker) await worker.terminate();
   }
 
   #flushWrites(): void {

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { assertTenantScope, type TenantScope } from '../identity/tenant-scope.js';
 import { microToUsd } from './cost.js';
 import { systemClock, utcMonth, type Clock } from './month.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
+import { newSpendId } from './spend-id.js';
 import { enableWal } from '../sqlite/enable-wal.js';
 import {
   reachedThresholds,
@@ -72,9 +72,6 @@ export class SqliteSpendLedger implements SpendLedger {
   readonly #clock: Clock;
   readonly #stmt;
   readonly #commits: SqliteGroupCommit;
-  /** Reservation ids: a random per-ledger prefix and a counter, unique across processes on the file. */
-  readonly #idPrefix = randomBytes(9).toString('base64url');
-  #idCounter = 0;
   /** When each tenant's expired reservations were last looked for. */
   readonly #purgedAt = new Map<string, number>();
 
@@ -134,7 +131,7 @@ export class SqliteSpendLedger implements SpendLedger {
       if (row.spent + row.reserved + request.amountMicroUsd > request.capMicroUsd) {
         return { ok: false, month, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved };
       }
-      const reservation: Reservation = { id: `${this.#idPrefix}${(this.#idCounter++).toString(36)}`, month, amountMicroUsd: request.amountMicroUsd };
+      const reservation: Reservation = { id: newSpendId(), month, amountMicroUsd: request.amountMicroUsd };
       this.#stmt.insertReservation.run(reservation.id, tenant, month, request.amountMicroUsd, now + request.ttlMs, 0);
       this.#stmt.addMonth.run(tenant, month, 0, request.amountMicroUsd);
       return { ok: true, reservation, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved };

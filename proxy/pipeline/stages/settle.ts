@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { FinalStage } from '../stage.js';
 import type { RequestContext } from '../context.js';
 import type { RateLimitStore } from '../../limits/rate-limit-store.js';
 import type { ChargeOutcome, ChargeRequest, SpendLedger } from '../../limits/spend-ledger.js';
+import { newSpendId } from '../../limits/spend-id.js';
 import type { TenantConfigSource } from '../../limits/tenant-config-source.js';
 import { costMicroUsd, microToUsd, priceOf, type ModelPrice, type PricingTable } from '../../limits/cost.js';
 import { SettleRetryQueue } from '../../limits/settle-retry.js';
@@ -95,7 +95,7 @@ async function settle(ctx: RequestContext, deps: SettleStageDeps, retries: Settl
         alertThresholds: budget.alertThresholds,
       }
     : decision.costMicroUsd !== undefined && decision.costMicroUsd > 0
-      ? { id: randomBytes(12).toString('base64url'), month: deps.ledger.currentMonth(), costMicroUsd: decision.costMicroUsd, user: principal.user, ...(ctx.assistant === undefined ? {} : { assistant: ctx.assistant }), ...(tier === undefined ? {} : { tier }) }
+      ? { id: newSpendId(), month: deps.ledger.currentMonth(), costMicroUsd: decision.costMicroUsd, user: principal.user, ...(ctx.assistant === undefined ? {} : { assistant: ctx.assistant }), ...(tier === undefined ? {} : { tier }) }
       : undefined;
   if (charge) {
     const onSettled = (outcome: ChargeOutcome): void => {
