@@ -30,6 +30,10 @@ export class FileWriter {
   readonly #waiting = new Map<number, Waiting>();
   #queued: QueuedWrite[] = [];
   #flushScheduled = false;
+  /** A thread died holding files it had written but not synced: the next sync must fail. */
+  #lostUnsynced = false;
+  /** Files written since the last sync. */
+  #unsynced = 0;
 
   /** Writes `body` to `path` (temp file + rename); resolves once the file is in place, not yet durable. */
   write(path: string, body: string): Promise<void> {
@@ -45,6 +49,11 @@ export class FileWriter {
   /** Makes every file written before this call durable (data, then directory entries). */
   sync(): Promise<void> {
     this.#flushWrites();
+    if (this.#lostUnsynced) {
+      // Their handles died with the thread: report the round as not durable, so it is put again.
+      this.#lostUnsynced = false;
+      return Promise.reject(new Error('the audit file writer stopped before the files written since the last sync were synced'));
+    }
     if (!this.#worker) return Promise.resolve();
     return new Promise((resolve, reject) => this.#post({ id: this.#nextId++, kind: 'sync' }, { kind: 'sync', resolve, reject }));
   }
@@ -81,6 +90,8 @@ export class FileWriter {
     const fail = (err: Error): void => {
       if (this.#worker !== worker) return;
       this.#worker = undefined;
+      if (this.#unsynced > 0) this.#lostUnsynced = true;
+      this.#unsynced = 0;
       this.#failAll(err);
     };
     worker.on('error', fail);
@@ -95,13 +106,19 @@ export class FileWriter {
     if (this.#waiting.size === 0) this.#worker?.unref();
     if (!waiting) return;
     if (waiting.kind === 'sync' && reply.kind === 'sync') {
+      // A sync's files are closed either way: a failed one is put again, not synced again.
+      this.#unsynced = 0;
       if (reply.failure) waiting.reject(errorOf(reply.failure));
       else waiting.resolve();
     } else if (waiting.kind === 'write' && reply.kind === 'write') {
       waiting.writes.forEach((write, i) => {
         const failure = reply.failures[i];
-        if (failure) write.reject(errorOf(failure));
-        else write.resolve();
+        if (failure) {
+          write.reject(errorOf(failure));
+        } else {
+          this.#unsynced++;
+          write.resolve();
+        }
       });
     }
   }
