@@ -32,8 +32,8 @@ export class FileWriter {
   #flushScheduled = false;
   /** A thread died holding files it had written but not synced: the next sync must fail. */
   #lostUnsynced = false;
-  /** Files written since the last sync. */
-  #unsynced = 0;
+  /** Some file was written since the last sync. */
+  #holdsUnsynced = false;
 
   /** Writes `body` to `path` (temp file + rename); resolves once the file is in place, not yet durable. */
   write(path: string, body: string): Promise<void> {
@@ -90,8 +90,8 @@ export class FileWriter {
     const fail = (err: Error): void => {
       if (this.#worker !== worker) return;
       this.#worker = undefined;
-      if (this.#unsynced > 0) this.#lostUnsynced = true;
-      this.#unsynced = 0;
+      this.#lostUnsynced ||= this.#holdsUnsynced;
+      this.#holdsUnsynced = false;
       this.#failAll(err);
     };
     worker.on('error', fail);
@@ -107,7 +107,7 @@ export class FileWriter {
     if (!waiting) return;
     if (waiting.kind === 'sync' && reply.kind === 'sync') {
       // A sync's files are closed either way: a failed one is put again, not synced again.
-      this.#unsynced = 0;
+      this.#holdsUnsynced = false;
       if (reply.failure) waiting.reject(errorOf(reply.failure));
       else waiting.resolve();
     } else if (waiting.kind === 'write' && reply.kind === 'write') {
@@ -116,7 +116,7 @@ export class FileWriter {
         if (failure) {
           write.reject(errorOf(failure));
         } else {
-          this.#unsynced++;
+          this.#holdsUnsynced = true;
           write.resolve();
         }
       });

@@ -14,8 +14,8 @@ const SEGMENT_OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_
  * The local append-only spool: NDJSON segment files under `<audit.dir>/spool/`, one line
  * `{"at":<epoch ms>,"tenant":"…","id":"…","record":{…}}` per record (see spool-line.ts). Appends
  * are group-committed: everything appended in the same tick (and while the previous fsync runs)
- * is written with one O_DSYNC write (durable when it returns), and each append's promise resolves only after
- * that fsync. A process writes only segments it created; segments found at open are leftovers
+ * is written with one O_DSYNC write (durable when it returns), and each append's promise resolves
+ * only after that write. A process writes only segments it created; segments found at open are leftovers
  * of an earlier process, delivered and then deleted by the deliverer.
  */
 
