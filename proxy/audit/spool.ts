@@ -6,6 +6,7 @@ import type { AuditRecord } from './audit-record.js';
 import { formatSpoolLine } from './spool-line.js';
 import { fsyncDir } from './file-sink.js';
 import { acquireSpoolLock, releaseSpoolLock } from './spool-lock.js';
+import { recordsEnd, SegmentSpace } from './segment-space.js';
 
 /** Create-exclusive, write-only, and every write durable before it returns (like write + fdatasync). */
 const SEGMENT_OPEN_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DSYNC;
@@ -42,12 +43,16 @@ interface ActiveSegment {
   readonly handle: FileHandle;
   /** Bytes committed (written and fsync'd). */
   size: number;
+  /** Zeros written ahead of `size`, which commits overwrite. */
+  readonly space: SegmentSpace;
 }
 
 export interface SpoolOptions {
   readonly dir: string;
   /** Roll to a new segment after this many bytes (default 16 MiB). */
   readonly maxSegmentBytes?: number;
+  /** Zeros kept written ahead of the commits, in chunks of this many bytes (default 1 MiB; 0: none). */
+  readonly preallocateBytes?: number;
 }
 
 const SEGMENT_SUFFIX = '.ndjson';
@@ -55,6 +60,8 @@ const SEGMENT_SUFFIX = '.ndjson';
 export class Spool {
   readonly dir: string;
   readonly #maxSegmentBytes: number;
+  /** One chunk of zeros, shared by the segments this spool writes. */
+  readonly #zeros: Buffer;
   readonly #segments: SpoolSegment[] = [];
   readonly #listeners = new Set<() => void>();
   readonly #tag = randomBytes(4).toString('hex');
@@ -74,6 +81,7 @@ export class Spool {
   private constructor(options: SpoolOptions) {
     this.dir = options.dir;
     this.#maxSegmentBytes = options.maxSegmentBytes ?? 16 * 1024 * 1024;
+    this.#zeros = Buffer.alloc(options.preallocateBytes ?? 1024 * 1024);
   }
 
   /** Opens (creating) the spool directory, takes its lock and lists leftover segments. */
@@ -94,14 +102,15 @@ export class Spool {
     const names = (await readdir(this.dir)).filter((n) => n.endsWith(SEGMENT_SUFFIX)).sort();
     for (const name of names) {
       const path = join(this.dir, name);
-      const size = (await stat(path)).size;
+      const text = (await stat(path)).size === 0 ? Buffer.alloc(0) : await readFile(path);
+      // A segment whose process died before sealing it ends in the zeros written ahead.
+      const size = recordsEnd(text);
       if (size === 0) {
         await unlink(path);
         continue;
       }
-      const text = await readFile(path);
       let lines = 0;
-      for (let at = text.indexOf(10); at !== -1; at = text.indexOf(10, at + 1)) lines++;
+      for (let at = text.indexOf(10); at !== -1 && at < size; at = text.indexOf(10, at + 1)) lines++;
       this.#segments.push({ name, path, readLimit: size, lines, sealed: true });
     }
   }
@@ -162,6 +171,7 @@ export class Spool {
     let active: ActiveSegment | undefined;
     try {
       active = await this.#ensureActive();
+      await active.space.before(active.size + bytes.length);
       let written = 0;
       while (written < bytes.length) {
         // The segment is open with O_DSYNC: a write returns once its data is durable, so a commit
@@ -173,6 +183,7 @@ export class Spool {
       active.segment.readLimit = active.size;
       active.segment.lines += batch.length;
       this.#commits++;
+      active.space.after(active.size);
     } catch (err) {
       this.#failures += batch.length;
       for (const p of batch) p.reject(err);
@@ -202,7 +213,8 @@ export class Spool {
     }
     const segment: SpoolSegment = { name, path, readLimit: 0, lines: 0, sealed: false };
     this.#segments.push(segment);
-    this.#active = { segment, handle, size: 0 };
+    this.#active = { segment, handle, size: 0, space: new SegmentSpace(handle, this.#zeros, this.#maxSegmentBytes) };
+    this.#active.space.after(0);
     return this.#active;
   }
 
@@ -211,6 +223,8 @@ export class Spool {
     if (!active) return;
     this.#active = undefined;
     active.segment.sealed = true;
+    // A sealed segment ends at its last record: cut off the zeros written ahead.
+    if (await active.space.settle(active.size)) await active.handle.truncate(active.size).catch(() => undefined);
     await active.handle.close().catch(() => undefined);
   }
 

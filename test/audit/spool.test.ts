@@ -1,6 +1,6 @@
 import { requestFacts } from '../../proxy/pipeline/audit-facts.js';
 import t from 'tap';
-import { constants, existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { constants, existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { appendFile, mkdir, rename, rm, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -208,13 +208,13 @@ t.test('a torn tail and garbage lines in a leftover segment are skipped; every c
   const segment = spool.segments()[0]!;
   await spool.close();
   await spool.release();
-  // What a crash mid-write can leave: a zero-filled block and a half-written line.
-  await appendFile(segment.path, '\u0000\u0000\u0000\n\n{"at":1,"record":{"id":"01');
+  // What a crash mid-write can leave: lines that are not records and a half-written line.
+  await appendFile(segment.path, 'not a record\n\n{"at":1,"record":{"id":"01');
   const { logger, lines } = captureLogger();
   const log = await createAuditLog({ config: fileAuditConfig(dir), logger });
   // The leftover segment is deleted only once all of it, torn tail included, was consumed.
   await waitFor(async () => (await recordFiles(dir)).length === 3 && !existsSync(segment.path), 10_000, 'delivery');
-  t.equal(log.stats().corruptSpoolLines, 3, 'two garbage lines and the torn tail skipped');
+  t.equal(log.stats().corruptSpoolLines, 3, 'a garbage line, an empty one and the torn tail skipped');
   t.ok(lines.some((l) => l.includes('skipped unreadable lines')), 'and logged');
   await log.close();
   t.same((await Promise.all((await recordFiles(dir)).map(readJson))).map((r) => r.id).sort(), [...ids].sort());
@@ -246,4 +246,65 @@ t.test('a group commit closes on the next tick, never after a fixed sleep (group
   t.ok(waited < 500, `a lone append after busy batches is durable in ${waited.toFixed(1)} ms, not after a 2 s sleep`);
   // Closed here, not in a teardown: the test directory's removal must not race the deliverer.
   await log.close();
+});
+
+t.test('commits land on zeros written ahead; a sealed segment is cut back to its records', async (t) => {
+  const dir = join(t.testdir(), 'spool');
+  // Chunks far smaller than the records written, so commits keep crossing into running fills.
+  const spool = await Spool.open({ dir, preallocateBytes: 4096 });
+  t.teardown(() => spool.release());
+  const chain = new HashChain('ahead');
+  const ids: string[] = [];
+  let zerosAheadSeen = false;
+  for (let round = 0; round < 40; round++) {
+    await Promise.all(
+      Array.from({ length: 1 + (round % 7) }, (_, i) => {
+        const record = event(chain, round * 10 + i);
+        ids.push(record.id);
+        return spool.append(record);
+      }),
+    );
+    const segment = spool.segments()[0]!;
+    if (statSync(segment.path).size > segment.readLimit) zerosAheadSeen = true;
+  }
+  t.ok(zerosAheadSeen, 'the active segment had zeros written past its last commit');
+  const segment = spool.segments()[0]!;
+  await spool.close();
+  const bytes = readFileSync(segment.path);
+  t.equal(bytes.length, segment.readLimit, 'closed, the segment holds its records and nothing after them');
+  t.equal(bytes.indexOf(0), -1, 'no zero byte left');
+  const stored = bytes.toString('utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
+  t.same(stored, ids, 'every record, whole and in order: no fill overwrote a commit');
+});
+
+t.test('a segment left with zeros after its records (the process died) delivers every record and counts nothing unreadable', async (t) => {
+  const dir = t.testdir();
+  const spool = await Spool.open({ dir: join(dir, 'spool') });
+  const chain = new HashChain('died');
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const record = event(chain, i);
+    ids.push(record.id);
+    await spool.append(record);
+  }
+  const segment = spool.segments()[0]!;
+  t.ok(statSync(segment.path).size > segment.readLimit, 'zeros follow the records while the segment is active');
+  // Keep a copy as the process left it, before close cuts the zeros off.
+  const left = readFileSync(segment.path);
+  await spool.close();
+  await spool.release();
+  await writeFile(segment.path, left);
+  // And a segment that got its zeros but never a record.
+  const empty = join(dir, 'spool', `${'1'.padStart(15, '0')}-deadbeef-000000.ndjson`);
+  await writeFile(empty, Buffer.alloc(8192));
+  const reopened = await Spool.open({ dir: join(dir, 'spool') });
+  t.same(reopened.segments().map((s) => [s.lines, s.readLimit]), [[5, left.indexOf(0)]], 'the leftover is read up to its first zero byte; the all-zero one is removed');
+  t.notOk(existsSync(empty));
+  await reopened.close();
+  await reopened.release();
+  const log = await createAuditLog({ config: fileAuditConfig(dir), logger: silent });
+  await waitFor(async () => (await recordFiles(dir)).length === 5 && !existsSync(segment.path), 10_000, 'delivery');
+  t.equal(log.stats().corruptSpoolLines, 0);
+  await log.close();
+  t.same((await Promise.all((await recordFiles(dir)).map(readJson))).map((r) => r.id).sort(), [...ids].sort());
 });
