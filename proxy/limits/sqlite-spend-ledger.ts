@@ -26,6 +26,8 @@ const SETTLED_GRACE_MS = 5 * 60_000;
  * which can only refuse, never overspend; `read` always purges.
  */
 const PURGE_INTERVAL_MS = 250;
+/** How many reservation-less charge ids are remembered at most (about 2 MB). */
+const RECENT_CHARGES_MAX = 16_384;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS spend_month (
@@ -74,6 +76,15 @@ export class SqliteSpendLedger implements SpendLedger {
   readonly #commits: SqliteGroupCommit;
   /** When each tenant's expired reservations were last looked for. */
   readonly #purgedAt = new Map<string, number>();
+  /**
+   * Reservation-less charges (priced requests of tenants without a budget) settled here lately,
+   * `tenant \n id` → when the memory of it ends, oldest first. They get no row: a settle here
+   * commits whole or fails whole, and only a failed one is retried (by this process's retry
+   * queue), so a second settle of the same id can only come from a caller that settles twice.
+   * Remembering recent ids still recognises that, without writing and later purging a row (and
+   * its two index entries) for every request.
+   */
+  readonly #recentCharges = new Map<string, number>();
 
   constructor(options: { file: string; clock?: Clock }) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -145,11 +156,23 @@ export class SqliteSpendLedger implements SpendLedger {
 
   async settle(scope: TenantScope, charge: ChargeRequest): Promise<ChargeOutcome> {
     const tenant = assertTenantScope(scope).tenantId;
+    let remembered: string | undefined;
+    try {
+      return await this.#settleInTransaction(tenant, charge, (key) => (remembered = key));
+    } catch (err) {
+      // Rolled back: a retry of this charge must not look like a duplicate.
+      if (remembered !== undefined) this.#recentCharges.delete(remembered);
+      throw err;
+    }
+  }
+
+  #settleInTransaction(tenant: string, charge: ChargeRequest, onRemembered: (key: string) => void): Promise<ChargeOutcome> {
     return this.#commits.run((): ChargeOutcome => {
       const now = this.#clock();
       this.#purgeEvery(tenant, now);
       const existing = this.#stmt.reservation.get(charge.id, tenant);
-      if (existing?.settled === 1) {
+      const chargeKey = existing ? undefined : `${tenant}\n${charge.id}`;
+      if (existing?.settled === 1 || (chargeKey !== undefined && this.#recentCharges.has(chargeKey))) {
         return { spentMicroUsd: this.#stmt.month.get(tenant, charge.month)?.spent ?? 0, alerts: [], duplicate: true };
       }
       // The reservation's amount is released in the same upsert that adds the cost when both
@@ -159,8 +182,11 @@ export class SqliteSpendLedger implements SpendLedger {
         if (existing.month === charge.month) released = existing.amount;
         else this.#stmt.addMonth.run(tenant, existing.month, 0, -existing.amount);
         this.#stmt.markSettled.run(now + SETTLED_GRACE_MS, charge.id);
-      } else {
-        this.#stmt.insertReservation.run(charge.id, tenant, charge.month, 0, now + SETTLED_GRACE_MS, 1);
+      } else if (chargeKey !== undefined) {
+        // Set now, so a second settle in the same transaction sees it; dropped again below if
+        // this one is rolled back.
+        this.#rememberCharge(chargeKey, now);
+        onRemembered(chargeKey);
       }
       const cost = Math.max(0, Math.round(charge.costMicroUsd));
       const spent = (this.#stmt.addMonth.get(tenant, charge.month, cost, -released) as { spent: number }).spent;
@@ -199,6 +225,15 @@ export class SqliteSpendLedger implements SpendLedger {
   async close(): Promise<void> {
     this.#commits.flush();
     if (this.#db.open) this.#db.close();
+  }
+
+  /** Remembers a reservation-less charge; forgets the oldest past their grace or over the cap. */
+  #rememberCharge(key: string, now: number): void {
+    this.#recentCharges.set(key, now + SETTLED_GRACE_MS);
+    for (const [oldest, until] of this.#recentCharges) {
+      if (this.#recentCharges.size <= RECENT_CHARGES_MAX && until > now) break;
+      this.#recentCharges.delete(oldest);
+    }
   }
 
   /** {@link #purge}, unless this tenant was purged less than {@link PURGE_INTERVAL_MS} ago. */

@@ -69,3 +69,38 @@ t.test('embedded: the memory store forgets idle subjects', async (t) => {
   t.equal(after.allowed, true);
   t.equal(after.tokens?.remaining, 5);
 });
+
+t.test('embedded: a charge without a reservation writes no reservation row, and settling it twice charges once', async (t) => {
+  const file = join(t.testdir(), 'spend.db');
+  const ledger = new SqliteSpendLedger({ file });
+  t.teardown(() => ledger.close());
+  const scope = freshScope();
+  const month = ledger.currentMonth();
+  for (let i = 0; i < 20; i++) await ledger.settle(scope, { id: `charge-${i}`, month, costMicroUsd: 100, user: 'bob', tier: 'fast' });
+  const again = await ledger.settle(scope, { id: 'charge-7', month, costMicroUsd: 100, user: 'bob', tier: 'fast' });
+  t.equal(again.duplicate, true, 'the repeated id is recognised');
+  const read = await ledger.read(scope);
+  t.equal(read.spentMicroUsd, 2000, 'and not charged twice');
+  t.same(read.byUser, { bob: 2000 });
+  t.same(read.byTier, { fast: 2000 });
+  const other = await ledger.settle(freshScope(), { id: 'charge-7', month, costMicroUsd: 100 });
+  t.equal(other.duplicate, false, 'the same id of another tenant is its own charge');
+  const probe = new Database(file, { readonly: true });
+  t.equal((probe.prepare('SELECT count(*) AS n FROM spend_reservation').get() as { n: number }).n, 0, 'no row per charge');
+  probe.close();
+});
+
+t.test('embedded: a charge whose settle was rolled back is charged when it is retried', async (t) => {
+  const ledger = new SqliteSpendLedger({ file: join(t.testdir(), 'spend.db') });
+  t.teardown(() => ledger.close());
+  const scope = freshScope();
+  const month = ledger.currentMonth();
+  // SQLite cannot bind an object: the statement throws after the charge was counted, so its
+  // savepoint is rolled back, as a failed commit would roll back the whole batch.
+  const unbindable = { id: 'retried', month, costMicroUsd: 100, tier: {} as unknown as string };
+  await t.rejects(ledger.settle(scope, unbindable));
+  t.equal((await ledger.read(scope)).spentMicroUsd, 0, 'nothing was charged');
+  const retried = await ledger.settle(scope, { id: 'retried', month, costMicroUsd: 100, tier: 'fast' });
+  t.equal(retried.duplicate, false, 'the retry is not taken for a duplicate');
+  t.equal((await ledger.read(scope)).spentMicroUsd, 100);
+});
