@@ -22,6 +22,8 @@ const CLOCK_SYNC_MS = 30_000;
  * the Redis server's clock, not a skewed host's.
  */
 export class RedisSpendLedger implements SpendLedger {
+  /** Every charge is one atomic script call: callers wait for it. */
+  readonly writesChargesBehind = false;
   readonly #client: RedisClient;
   readonly #scripts: LuaScripts<'wjSpendReserve' | 'wjSpendRenew' | 'wjSpendSettle' | 'wjSpendRead'>;
   readonly #clock: Clock;

@@ -43,6 +43,12 @@ export interface ChargeRequest {
   /** With thresholds (percent): raise each one the month's spend reaches, once per month. */
   readonly capMicroUsd?: number;
   readonly alertThresholds?: readonly number[];
+  /**
+   * A charge without a reservation that the caller does not wait for (see
+   * {@link SpendLedger.writesChargesBehind}): the ledger may commit it up to one write-behind
+   * window later, together with others.
+   */
+  readonly writeBehind?: boolean;
 }
 
 export interface BudgetAlert {
@@ -80,6 +86,12 @@ export interface SpendLedger {
   renew(scope: TenantScope, reservation: Reservation, ttlMs: number): Promise<boolean>;
   /** Settles (or releases, with cost 0) a reservation, or records a charge without one. Idempotent per id. */
   settle(scope: TenantScope, charge: ChargeRequest): Promise<ChargeOutcome>;
+  /**
+   * True when charges without a reservation (`writeBehind`) are committed in windows, so an
+   * answer need not wait for them: reads and `close` commit them first. A crash loses at most
+   * the last window of them (spend of tenants without a budget; their audit records keep it).
+   */
+  readonly writesChargesBehind: boolean;
   read(scope: TenantScope, month?: string): Promise<MonthSpend>;
   close(): Promise<void>;
 }

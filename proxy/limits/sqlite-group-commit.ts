@@ -14,14 +14,19 @@ type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: f
  * after the commit. Each operation still sees the effects of the ones before it, so a
  * check-and-reserve stays atomic (also against other processes on the file), but N concurrent
  * requests pay one WAL commit instead of N. An operation that throws rolls back only its own
- * savepoint; a commit that fails rejects every operation of the batch.
+ * savepoint; a commit that fails rejects every operation of the batch. Operations queued with
+ * `runBehind` wait up to a short window for company instead of the next tick.
  */
 export class SqliteGroupCommit {
   readonly #batch: (operations: readonly QueuedOperation[]) => Outcome[];
+  readonly #windowMs: number;
   #queue: QueuedOperation[] = [];
   #scheduled?: NodeJS.Immediate;
+  #window?: NodeJS.Timeout;
 
-  constructor(db: Database.Database) {
+  /** `windowMs`: how long an operation queued with {@link runBehind} may wait for company. */
+  constructor(db: Database.Database, options: { windowMs?: number } = {}) {
+    this.#windowMs = options.windowMs ?? 10;
     const savepoint = db.transaction((operation: QueuedOperation): unknown => operation.run());
     const batch = db.transaction((operations: readonly QueuedOperation[]): Outcome[] =>
       operations.map((operation): Outcome => {
@@ -43,10 +48,24 @@ export class SqliteGroupCommit {
     });
   }
 
+  /**
+   * As {@link run}, for an operation nobody waits on: it is committed with the next batch, or
+   * after `windowMs` at the latest, so a trickle of them shares one commit. The timer keeps the
+   * process alive until then, so what is queued is committed before it exits.
+   */
+  runBehind<T>(operation: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ run: operation, resolve: resolve as (value: never) => void, reject });
+      if (!this.#scheduled) this.#window ??= setTimeout(() => this.flush(), this.#windowMs);
+    });
+  }
+
   /** Commits what is queued now (also called by the scheduled tick and before close). */
   flush(): void {
     if (this.#scheduled) clearImmediate(this.#scheduled);
     this.#scheduled = undefined;
+    if (this.#window) clearTimeout(this.#window);
+    this.#window = undefined;
     const operations = this.#queue;
     if (operations.length === 0) return;
     this.#queue = [];

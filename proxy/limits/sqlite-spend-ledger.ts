@@ -26,6 +26,11 @@ const SETTLED_GRACE_MS = 5 * 60_000;
  * which can only refuse, never overspend; `read` always purges.
  */
 const PURGE_INTERVAL_MS = 250;
+/**
+ * How long a charge without a reservation may wait to share a commit. It bounds what a crash
+ * can lose of such charges (spend of tenants without a budget, which their audit records keep).
+ */
+const WRITE_BEHIND_MS = 10;
 /** How many reservation-less charge ids are remembered at most (about 2 MB). */
 const RECENT_CHARGES_MAX = 16_384;
 
@@ -70,6 +75,8 @@ interface ReservationRow {
  * (group commit). Reservations expire like the Redis ones.
  */
 export class SqliteSpendLedger implements SpendLedger {
+  /** Charges without a reservation are committed within {@link WRITE_BEHIND_MS}; reads and close commit them first. */
+  readonly writesChargesBehind = true;
   readonly #db: Database.Database;
   readonly #clock: Clock;
   readonly #stmt;
@@ -94,7 +101,7 @@ export class SqliteSpendLedger implements SpendLedger {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(SCHEMA);
     this.#clock = options.clock ?? systemClock;
-    this.#commits = new SqliteGroupCommit(this.#db);
+    this.#commits = new SqliteGroupCommit(this.#db, { windowMs: WRITE_BEHIND_MS });
     const db = this.#db;
     this.#stmt = {
       expired: db.prepare<[string, number], ReservationRow>('SELECT id, month, amount, settled FROM spend_reservation WHERE tenant = ? AND expires_at <= ?'),
@@ -167,7 +174,7 @@ export class SqliteSpendLedger implements SpendLedger {
   }
 
   #settleInTransaction(tenant: string, charge: ChargeRequest, onRemembered: (key: string) => void): Promise<ChargeOutcome> {
-    return this.#commits.run((): ChargeOutcome => {
+    const operation = (): ChargeOutcome => {
       const now = this.#clock();
       this.#purgeEvery(tenant, now);
       const existing = this.#stmt.reservation.get(charge.id, tenant);
@@ -202,7 +209,8 @@ export class SqliteSpendLedger implements SpendLedger {
         }
       }
       return { spentMicroUsd: spent, alerts, duplicate: false };
-    });
+    };
+    return charge.writeBehind ? this.#commits.runBehind(operation) : this.#commits.run(operation);
   }
 
   async read(scope: TenantScope, month?: string): Promise<MonthSpend> {

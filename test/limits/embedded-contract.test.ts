@@ -104,3 +104,26 @@ t.test('embedded: a charge whose settle was rolled back is charged when it is re
   t.equal(retried.duplicate, false, 'the retry is not taken for a duplicate');
   t.equal((await ledger.read(scope)).spentMicroUsd, 100);
 });
+
+t.test('embedded: charges written behind are read at once and survive a stop, and share commits', async (t) => {
+  const file = join(t.testdir(), 'spend.db');
+  const ledger = new SqliteSpendLedger({ file });
+  t.equal(ledger.writesChargesBehind, true);
+  const scope = freshScope();
+  const month = ledger.currentMonth();
+  const probe = new Database(file, { readonly: true });
+  t.teardown(() => probe.close());
+  const version = (): number => probe.pragma('data_version', { simple: true }) as number;
+  const before = version();
+  const charges = Array.from({ length: 8 }, (_, i) => ledger.settle(scope, { id: `behind-${i}`, month, costMicroUsd: 10, user: 'bob', writeBehind: true }));
+  const read = await ledger.read(scope);
+  t.equal(read.spentMicroUsd, 80, 'a read commits the charges queued before it');
+  t.same(read.byUser, { bob: 80 });
+  await Promise.all(charges);
+  t.equal(version() - before, 1, 'eight charges and the read, one commit');
+  void ledger.settle(scope, { id: 'behind-last', month, costMicroUsd: 5, writeBehind: true });
+  await ledger.close();
+  const reopened = new SqliteSpendLedger({ file });
+  t.teardown(() => reopened.close());
+  t.equal((await reopened.read(scope)).spentMicroUsd, 85, 'close committed the one still waiting');
+});

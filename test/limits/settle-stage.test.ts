@@ -1,5 +1,6 @@
 import t from 'tap';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
 import { createBudgetStage, type BudgetState } from '../../proxy/pipeline/stages/budget.js';
 import { createSettleStage, readSettled, type SettleState } from '../../proxy/pipeline/stages/settle.js';
@@ -139,6 +140,29 @@ t.test('tenants without a budget still get their spend recorded (admin usage, au
   t.ok((s.costUsd ?? 0) >= costMicroUsd(0, 1000, { input: 0.15, output: 0.6 }) / 1e6, 'estimated from the request bound, not $0');
 });
 
+t.test('without a budget the charge is written behind: settle does not wait for its commit, the next read sees it', async (t) => {
+  const config = makeConfig('acme', {});
+  const { source, scope } = configSource(config);
+  const file = join(t.testdir(), 'spend.db');
+  const ledger = new SqliteSpendLedger({ file });
+  const store = new MemoryRateLimitStore();
+  const probe = new Database(file, { readonly: true });
+  t.teardown(async () => {
+    probe.close();
+    await ledger.close();
+    await store.close();
+  });
+  const settle = createSettleStage({ ledger, rateLimits: store, pricing: config.pricing, logger: captureLogger().logger, registry: source });
+  const committed = (): number => (probe.prepare('SELECT coalesce(sum(spent), 0) AS s FROM spend_month').get() as { s: number }).s;
+  const ctx = makeContext({ scope, user: 'bob' });
+  ctx.upstream = ok200('gpt-4o-mini');
+  ctx.usage = { inputTokens: 1_000_000, outputTokens: 0 };
+  await settle.run(ctx);
+  t.equal(committed(), 0, 'settle returned before the charge was committed');
+  t.same((await ledger.read(scope)).byUser, { bob: 150_000 }, 'a read commits it first');
+  t.equal(committed(), 150_000);
+});
+
 t.test('settle never throws: before identify, or with a closed ledger', async (t) => {
   const { scope, ledger, settle, lines } = setup({ budget: { monthlyUsd: 1 } });
   const bare = makeBareContext();
@@ -150,6 +174,8 @@ t.test('settle never throws: before identify, or with a closed ledger', async (t
   after.upstream = ok200('gpt-4o-mini');
   after.usage = { inputTokens: 1, outputTokens: 1 };
   await t.resolves(settle.run(after), 'a failing ledger is logged, not thrown');
+  // A charge without a reservation is written behind: its failure shows when its commit is tried.
+  for (let i = 0; i < 100 && !lines.some((l) => l['msg'] === 'spend settle failed; retrying in the background'); i++) await new Promise((r) => setTimeout(r, 10));
   t.ok(lines.some((l) => l['msg'] === 'spend settle failed; retrying in the background'));
   t.equal(settle.pendingRetries, 1);
   settle.close();

@@ -84,3 +84,37 @@ t.test('a batch that cannot commit rejects every operation and writes nothing', 
   await commits.run(() => insert.run('z'));
   t.equal(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM item').get()?.n, 1, 'the next batch commits normally');
 });
+
+t.test('operations queued behind share a commit within the window, and an operation run now takes them along', async (t) => {
+  const file = join(t.testdir(), 'behind.db');
+  const db = openDb(file);
+  const observer = openDb(file);
+  t.teardown(() => {
+    db.close();
+    observer.close();
+  });
+  const commits = new SqliteGroupCommit(db, { windowMs: 200 });
+  const insert = db.prepare<[string]>('INSERT INTO item (name) VALUES (?)');
+  const version = (): number => observer.pragma('data_version', { simple: true }) as number;
+  const rows = (): number => (observer.prepare('SELECT count(*) AS n FROM item').get() as { n: number }).n;
+
+  // A trickle: one operation per tick for five ticks, then nothing.
+  const before = version();
+  const trickle: Promise<unknown>[] = [];
+  for (let i = 0; i < 5; i++) {
+    trickle.push(commits.runBehind(() => insert.run(`behind-${i}`)));
+    await new Promise((r) => setImmediate(r));
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  t.equal(rows(), 0, 'still waiting for company after five ticks');
+  const started = Date.now();
+  await Promise.all(trickle);
+  t.ok(Date.now() - started < 400, 'committed when the window ended');
+  t.equal(rows(), 5);
+  t.equal(version() - before, 1, 'five operations, one commit');
+
+  const queued = commits.runBehind(() => insert.run('behind-late'));
+  await commits.run(() => insert.run('now'));
+  t.equal(rows(), 7, 'an operation run now committed the queued one with it, without waiting for the window');
+  await queued;
+});

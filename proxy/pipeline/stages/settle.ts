@@ -95,18 +95,27 @@ async function settle(ctx: RequestContext, deps: SettleStageDeps, retries: Settl
         alertThresholds: budget.alertThresholds,
       }
     : decision.costMicroUsd !== undefined && decision.costMicroUsd > 0
-      ? { id: newSpendId(), month: deps.ledger.currentMonth(), costMicroUsd: decision.costMicroUsd, user: principal.user, ...(ctx.assistant === undefined ? {} : { assistant: ctx.assistant }), ...(tier === undefined ? {} : { tier }) }
+      ? {
+          id: newSpendId(),
+          month: deps.ledger.currentMonth(),
+          costMicroUsd: decision.costMicroUsd,
+          user: principal.user,
+          ...(ctx.assistant === undefined ? {} : { assistant: ctx.assistant }),
+          ...(tier === undefined ? {} : { tier }),
+          ...(deps.ledger.writesChargesBehind ? { writeBehind: true } : {}),
+        }
       : undefined;
   if (charge) {
     const onSettled = (outcome: ChargeOutcome): void => {
       if (outcome.alerts.length > 0) budget?.raiseAlerts(outcome.alerts);
     };
-    work.push(
-      deps.ledger.settle(scope, charge).then(onSettled, (err: unknown) => {
-        deps.logger.warn({ err: { message: (err as Error).message }, requestId: ctx.requestId, tenant: scope.tenantId }, 'spend settle failed; retrying in the background');
-        retries.enqueue(scope, charge, onSettled);
-      }),
-    );
+    const settled = deps.ledger.settle(scope, charge).then(onSettled, (err: unknown) => {
+      deps.logger.warn({ err: { message: (err as Error).message }, requestId: ctx.requestId, tenant: scope.tenantId }, 'spend settle failed; retrying in the background');
+      retries.enqueue(scope, charge, onSettled);
+    });
+    // A charge the ledger writes behind (no budget, SQLite) is not waited for: the answer goes
+    // out while it waits for company in the next commit.
+    if (!charge.writeBehind) work.push(settled);
   }
   if (limit?.handle && decision.tokens !== undefined && decision.tokens !== limit.handle.tokens) {
     work.push(
