@@ -1,4 +1,5 @@
-import { Registry, Counter, Histogram, Gauge, collectDefaultMetrics } from 'prom-client';
+import { Registry, Counter, Gauge, collectDefaultMetrics } from 'prom-client';
+import { BoundHistogram } from './bound-histogram.js';
 
 /** One provider endpoint's circuit as /metrics publishes it (labels are tenant-agnostic, never a key or a path). */
 export interface CircuitReading {
@@ -21,14 +22,15 @@ export class GatewayMetrics {
     labelNames: ['route', 'tenant', 'status', 'code'] as const,
     registers: [this.registry],
   });
-  readonly duration = new Histogram({
+  // The two histograms are observed 13 times a request: BoundHistogram skips prom-client's per-observe label hashing.
+  readonly duration = new BoundHistogram({
     name: 'workjet_request_duration_seconds',
     help: 'Time from request received to response complete.',
     labelNames: ['route'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
-  readonly stageDuration = new Histogram({
+  readonly stageDuration = new BoundHistogram({
     name: 'workjet_stage_duration_seconds',
     help: 'Time spent in each pipeline stage (forward includes the provider; audit includes the spool fsync).',
     labelNames: ['route', 'stage'] as const,

@@ -33,7 +33,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
   const { pipelines, sideRouters, logger, metrics } = deps;
   const logAccess = createAccessLog(logger);
   const timers = new Map<RouteKind, StageTimer>();
-  // Bound once per route: observing a bound child skips prom-client's label hashing.
+  // Bound once per route, so the request path never builds or looks up a label set.
   const durations = new Map<RouteKind, { observe(value: number): void }>();
   for (const kind of Object.keys(pipelines) as RouteKind[]) {
     timers.set(kind, stageTimer(metrics, kind));
