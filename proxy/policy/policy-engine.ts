@@ -8,6 +8,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { PolicyDecision } from '../core/vocabulary.js';
 import { asError, loadBundleBytes, type LoadedBundle } from './bundle-loader.js';
 import type { PolicyInput } from './policy-input.js';
+import { DecisionCache, type Evaluated } from './decision-cache.js';
 
 /** Anything that can decide a policy input; the engine, or a stand-in with the same contract. */
 export interface PolicyDecider {
@@ -57,14 +58,11 @@ export interface PolicyEngineOptions {
 /** Counters a metrics exporter reads (plain numbers, so the engine needs no metrics library). */
 export interface PolicyEngineStats {
   decisions: number;
+  /** Decisions the WASM evaluated; the rest repeated an input of the same second (see DecisionCache). */
+  evaluations: number;
   evaluationErrors: number;
   reloads: number;
   reloadFailures: number;
-}
-
-interface Evaluated {
-  readonly allow: boolean;
-  readonly reasons: string[];
 }
 
 /** The one well-formed shape: a single result `{allow: boolean, reasons: string[]}`. */
@@ -74,7 +72,8 @@ function readDecision(resultSet: unknown): Evaluated | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { allow, reasons } = value as { allow?: unknown; reasons?: unknown };
   if (typeof allow !== 'boolean' || !Array.isArray(reasons) || !reasons.every((r) => typeof r === 'string')) return undefined;
-  return { allow, reasons: reasons as string[] };
+  // Frozen: a remembered decision is handed to every request with the same input.
+  return { allow, reasons: Object.freeze(reasons as string[]) };
 }
 
 /**
@@ -84,12 +83,15 @@ function readDecision(resultSet: unknown): Evaluated | undefined {
  * bundle that fails to load leaves the old one serving.
  */
 export class PolicyEngine implements PolicyDecider {
-  readonly stats: PolicyEngineStats = { decisions: 0, evaluationErrors: 0, reloads: 0, reloadFailures: 0 };
+  readonly stats: PolicyEngineStats = { decisions: 0, evaluations: 0, evaluationErrors: 0, reloads: 0, reloadFailures: 0 };
   readonly bundlePath: string;
   readonly #maxMemoryPages: number;
   readonly #logger: Logger;
   readonly #onReload: ((event: ReloadEvent) => void) | undefined;
   #bundle: LoadedBundle;
+  readonly #decisions = new DecisionCache();
+  /** The bundle whose decisions the cache holds. */
+  #decisionsOf: LoadedBundle;
   #reloading: Promise<unknown> = Promise.resolve();
   #watcher: FSWatcher | undefined;
   #poll: (() => void) | undefined;
@@ -100,6 +102,7 @@ export class PolicyEngine implements PolicyDecider {
 
   private constructor(bundle: LoadedBundle, bundlePath: string, options: PolicyEngineOptions) {
     this.#bundle = bundle;
+    this.#decisionsOf = bundle;
     this.bundlePath = bundlePath;
     this.#maxMemoryPages = options.maxMemoryPages ?? 1024;
     this.#logger = options.logger;
@@ -135,14 +138,25 @@ export class PolicyEngine implements PolicyDecider {
   decide(input: PolicyInput): PolicyDecision {
     const id = newDecisionId();
     const bundle = this.#bundle;
-    let resultSet: unknown;
-    try {
-      resultSet = bundle.evaluate(JSON.stringify(input));
-    } catch (err) {
-      throw this.#evaluationError(id, bundle, new Error(`evaluation failed: ${asError(err).message}`));
+    if (this.#decisionsOf !== bundle) {
+      this.#decisions.clear();
+      this.#decisionsOf = bundle;
     }
-    const decision = readDecision(resultSet);
-    if (!decision) throw this.#evaluationError(id, bundle, new Error('the policy returned no well-formed decision ({"allow": bool, "reasons": [string]})'));
+    const inputText = JSON.stringify(input);
+    const second = input.request.time;
+    let decision = this.#decisions.get(second, inputText);
+    if (!decision) {
+      let resultSet: unknown;
+      try {
+        resultSet = bundle.evaluate(inputText);
+      } catch (err) {
+        throw this.#evaluationError(id, bundle, new Error(`evaluation failed: ${asError(err).message}`));
+      }
+      decision = readDecision(resultSet);
+      if (!decision) throw this.#evaluationError(id, bundle, new Error('the policy returned no well-formed decision ({"allow": bool, "reasons": [string]})'));
+      this.stats.evaluations++;
+      this.#decisions.set(second, input.tenant.id, inputText, decision);
+    }
     this.stats.decisions++;
     return { id, allow: decision.allow, reasons: decision.reasons, wouldDeny: false };
   }

@@ -72,6 +72,33 @@ t.test('decisions carry a fresh UUIDv7 id and the policy reasons', async (t) => 
   t.equal(engine.stats.decisions, 2);
 });
 
+t.test('an input repeated within its second is evaluated once; any other input is evaluated', async (t) => {
+  const engine = await PolicyEngine.load({ bundlePath: bundle, logger: captureLogger().logger });
+  const invoke = matrixInput('member', 'model.invoke', 'acme');
+  const first = engine.decide(invoke);
+  const again = engine.decide({ ...invoke });
+  t.equal(engine.stats.evaluations, 1, 'the repeat did not run the policy');
+  t.equal(engine.stats.decisions, 2);
+  t.not(again.id, first.id, 'every decision still gets its own id');
+  t.same(again, { ...first, id: again.id });
+  t.ok(Object.isFrozen(again.reasons), 'a shared decision cannot be changed by one request');
+
+  const denied = matrixInput('member', 'keys.write', 'acme');
+  t.equal(engine.decide(denied).allow, false);
+  t.equal(engine.decide(denied).allow, false, 'a remembered deny stays a deny');
+  t.equal(engine.stats.evaluations, 2);
+
+  const variants = [
+    { ...invoke, request: { ...invoke.request, time: '2026-11-28T14:05:01Z' } },
+    { ...invoke, principal: { ...invoke.principal, user: 'bob' } },
+    { ...invoke, request: { ...invoke.request, ip: '10.0.0.9' } },
+    matrixInput('member', 'model.invoke', 'globex'),
+  ];
+  for (const input of variants) engine.decide(input);
+  t.equal(engine.stats.evaluations, 6, 'another second, user, address or tenant is evaluated');
+  t.equal(engine.decide(matrixInput('member', 'model.invoke', 'globex')).allow, false, 'the cross-tenant deny is what is remembered');
+});
+
 t.test('forged cross-tenant inputs are denied by the policy itself', async (t) => {
   const engine = await PolicyEngine.load({ bundlePath: bundle, logger: captureLogger().logger });
   const owner: Principal = { ...member, role: 'owner', id: 'key-alice', user: 'alice' };
