@@ -7,6 +7,7 @@ import { BUILTIN_DETECTOR_IDS } from './detectors/index.js';
 import { DlpConfigError } from './dlp-config-error.js';
 import { applyRedactions, Scanner, type ScanMatch } from './scanner.js';
 import { StreamRedactor } from './stream-redactor.js';
+import { ScanCache } from './scan-cache.js';
 
 export type ResponseMode = DlpConfig['responses'];
 
@@ -50,6 +51,8 @@ class CompiledTenantDlp implements TenantDlp {
   readonly detectorNames: readonly string[];
   readonly #actions: ReadonlyMap<string, DlpAction>;
   readonly #scanner: Scanner;
+  /** This tenant's own: shared scanners never share what a tenant sent. */
+  readonly #recent = new ScanCache();
 
   constructor(
     readonly tenantId: string,
@@ -88,7 +91,7 @@ class CompiledTenantDlp implements TenantDlp {
     const edits: PartEdit[] = [];
     for (const part of parts) {
       const offset = part.context?.length ?? 0;
-      const found = this.#scanner.scan(offset === 0 ? part.text : (part.context as string) + part.text);
+      const found = this.#recent.scan(this.#scanner, offset === 0 ? part.text : (part.context as string) + part.text);
       if (found.length === 0) continue;
       const redact: ScanMatch[] = [];
       for (const m of found) {
