@@ -64,8 +64,11 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-/** Parts shorter than this are cheaper to count than to look up. */
-const MIN_CACHED_CHARS = 64;
+/**
+ * What an entry costs beyond its key's characters (the map's slot and the number), so that
+ * many short parts (role names, one-word turns) cannot hold more memory than the bound says.
+ */
+const ENTRY_OVERHEAD_CHARS = 32;
 /** Longer parts are rare repeats and would crowd out the many short ones that repeat. */
 const MAX_CACHED_CHARS = 32 * 1024;
 
@@ -84,7 +87,8 @@ export class TokenCountCache {
   }
 
   count(tenant: string, encoding: Encoding, text: string): number {
-    if (text.length < MIN_CACHED_CHARS || text.length > MAX_CACHED_CHARS) return countBpe(encoding, text);
+    // Even a role name costs the tokenizer about a microsecond, twenty times a lookup.
+    if (text.length > MAX_CACHED_CHARS) return countBpe(encoding, text);
     const key = `${tenant}\u0000${encoding}\u0000${text}`;
     const hit = this.#counts.get(key);
     if (hit !== undefined) {
@@ -95,11 +99,11 @@ export class TokenCountCache {
     }
     const counted = countBpe(encoding, text);
     this.#counts.set(key, counted);
-    this.#chars += key.length;
+    this.#chars += key.length + ENTRY_OVERHEAD_CHARS;
     for (const oldest of this.#counts.keys()) {
       if (this.#chars <= this.#maxChars) break;
       this.#counts.delete(oldest);
-      this.#chars -= oldest.length;
+      this.#chars -= oldest.length + ENTRY_OVERHEAD_CHARS;
     }
     return counted;
   }

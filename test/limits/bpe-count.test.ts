@@ -53,8 +53,13 @@ t.test('the cache answers repeated parts per tenant, bounded by the characters i
   t.equal(cache.chars, held, 'a hit adds nothing');
   cache.count('beta', 'o200k', system);
   t.ok(cache.chars > held, "another tenant's identical text is its own entry, never a hit on acme's");
-  cache.count('acme', 'o200k', 'short');
-  t.equal(cache.chars, 2 * held, 'short parts are counted, not remembered');
+  t.equal(cache.count('acme', 'o200k', 'user'), countTokens('user'));
+  const withShort = cache.chars;
+  t.ok(withShort - 2 * held > 'acme\u0000o200k\u0000user'.length, 'a short part (a role name) is remembered too, and held at more than its characters');
+  t.equal(cache.count('acme', 'o200k', 'user'), countTokens('user'));
+  t.equal(cache.chars, withShort, '…and then answered from memory');
+  for (let i = 0; i < 200; i++) cache.count('acme', 'o200k', `w${i}`);
+  t.ok(cache.chars <= 3_000, `many short parts stay within the bound (${cache.chars})`);
   for (let i = 0; i < 20; i++) cache.count('acme', 'o200k', `${i} ${prose.repeat(3)}`);
   t.ok(cache.chars <= 3_000, `stays within its bound (${cache.chars})`);
 });
