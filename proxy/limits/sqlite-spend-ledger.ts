@@ -84,12 +84,14 @@ export class SqliteSpendLedger implements SpendLedger {
   /** When each tenant's expired reservations were last looked for. */
   readonly #purgedAt = new Map<string, number>();
   /**
-   * Reservation-less charges (priced requests of tenants without a budget) settled here lately,
-   * `tenant \n id` → when the memory of it ends, oldest first. They get no row: a settle here
-   * commits whole or fails whole, and only a failed one is retried (by this process's retry
-   * queue), so a second settle of the same id can only come from a caller that settles twice.
-   * Remembering recent ids still recognises that, without writing and later purging a row (and
-   * its two index entries) for every request.
+   * Charges settled here lately, `tenant \n id` → when the memory of it ends, oldest first. No
+   * row marks a settled charge: a settle deletes its reservation, and a charge without one
+   * (priced requests of tenants without a budget) never had a row. A settle here commits whole
+   * or fails whole, only a failed one is retried (by this process's retry queue), and a
+   * reservation is always settled by the process that made it, so a second settle of the same
+   * id can only come from a caller that settles twice. Remembering recent ids still recognises
+   * that, without writing, updating and later purging a row (and its two index entries) for
+   * every request.
    */
   readonly #recentCharges = new Map<string, number>();
 
@@ -124,8 +126,12 @@ export class SqliteSpendLedger implements SpendLedger {
       insertReservation: db.prepare<[string, string, string, number, number, number]>(
         'INSERT INTO spend_reservation (id, tenant, month, amount, expires_at, settled) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      reservation: db.prepare<[string, string], ReservationRow>('SELECT id, month, amount, settled FROM spend_reservation WHERE id = ? AND tenant = ?'),
-      markSettled: db.prepare<[number, string]>('UPDATE spend_reservation SET settled = 1, expires_at = ? WHERE id = ?'),
+      // Check and reserve in one statement: no row comes back when the month has no row yet or the cap would be passed.
+      reserveIfRoom: db.prepare<[number, string, string, number, number], MonthRow>(
+        'UPDATE spend_month SET reserved = reserved + ? WHERE tenant = ? AND month = ? AND spent + reserved + ? <= ? RETURNING spent, reserved',
+      ),
+      // A settle takes its reservation away. A row with settled = 1 is a marker an older version left (see #purge).
+      takeReservation: db.prepare<[string, string], Omit<ReservationRow, 'id'>>('DELETE FROM spend_reservation WHERE id = ? AND tenant = ? RETURNING month, amount, settled'),
       renew: db.prepare<[number, string, string]>('UPDATE spend_reservation SET expires_at = ? WHERE id = ? AND tenant = ? AND settled = 0'),
       raiseAlert: db.prepare<[string, string, number, number]>('INSERT OR IGNORE INTO spend_alert (tenant, month, threshold, raised_at) VALUES (?, ?, ?, ?)'),
       users: db.prepare<[string, string], { user: string; spent: number }>('SELECT user, spent FROM spend_user WHERE tenant = ? AND month = ?'),
@@ -145,14 +151,23 @@ export class SqliteSpendLedger implements SpendLedger {
       const now = this.#clock();
       const month = utcMonth(now);
       this.#purgeEvery(tenant, now);
-      const row = this.#stmt.month.get(tenant, month) ?? { spent: 0, reserved: 0 };
-      if (row.spent + row.reserved + request.amountMicroUsd > request.capMicroUsd) {
-        return { ok: false, month, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved };
+      const amount = request.amountMicroUsd;
+      const after = this.#stmt.reserveIfRoom.get(amount, tenant, month, amount, request.capMicroUsd);
+      let before: MonthRow;
+      if (after) {
+        before = { spent: after.spent, reserved: after.reserved - amount };
+      } else {
+        // Either the cap would be passed, or this is the tenant's first reservation of the month.
+        const row = this.#stmt.month.get(tenant, month);
+        if (row || amount > request.capMicroUsd) {
+          return { ok: false, month, spentMicroUsd: row?.spent ?? 0, reservedMicroUsd: row?.reserved ?? 0 };
+        }
+        this.#stmt.addMonth.run(tenant, month, 0, amount);
+        before = { spent: 0, reserved: 0 };
       }
-      const reservation: Reservation = { id: newSpendId(), month, amountMicroUsd: request.amountMicroUsd };
-      this.#stmt.insertReservation.run(reservation.id, tenant, month, request.amountMicroUsd, now + request.ttlMs, 0);
-      this.#stmt.addMonth.run(tenant, month, 0, request.amountMicroUsd);
-      return { ok: true, reservation, spentMicroUsd: row.spent, reservedMicroUsd: row.reserved };
+      const reservation: Reservation = { id: newSpendId(), month, amountMicroUsd: amount };
+      this.#stmt.insertReservation.run(reservation.id, tenant, month, amount, now + request.ttlMs, 0);
+      return { ok: true, reservation, spentMicroUsd: before.spent, reservedMicroUsd: before.reserved };
     });
   }
 
@@ -177,23 +192,20 @@ export class SqliteSpendLedger implements SpendLedger {
     const operation = (): ChargeOutcome => {
       const now = this.#clock();
       this.#purgeEvery(tenant, now);
-      const existing = this.#stmt.reservation.get(charge.id, tenant);
-      const chargeKey = existing ? undefined : `${tenant}\n${charge.id}`;
-      if (existing?.settled === 1 || (chargeKey !== undefined && this.#recentCharges.has(chargeKey))) {
-        return { spentMicroUsd: this.#stmt.month.get(tenant, charge.month)?.spent ?? 0, alerts: [], duplicate: true };
-      }
+      const chargeKey = `${tenant}\n${charge.id}`;
+      if (this.#recentCharges.has(chargeKey)) return this.#duplicate(tenant, charge.month);
+      const existing = this.#stmt.takeReservation.get(charge.id, tenant);
+      // Set now, so a second settle in the same transaction sees it; dropped again (by settle)
+      // if this one is rolled back, which also puts a taken reservation row back.
+      this.#rememberCharge(chargeKey, now);
+      onRemembered(chargeKey);
+      if (existing?.settled === 1) return this.#duplicate(tenant, charge.month);
       // The reservation's amount is released in the same upsert that adds the cost when both
       // fall in the same month (nearly always); a settle across a month boundary takes two.
       let released = 0;
       if (existing) {
         if (existing.month === charge.month) released = existing.amount;
         else this.#stmt.addMonth.run(tenant, existing.month, 0, -existing.amount);
-        this.#stmt.markSettled.run(now + SETTLED_GRACE_MS, charge.id);
-      } else if (chargeKey !== undefined) {
-        // Set now, so a second settle in the same transaction sees it; dropped again below if
-        // this one is rolled back.
-        this.#rememberCharge(chargeKey, now);
-        onRemembered(chargeKey);
       }
       const cost = Math.max(0, Math.round(charge.costMicroUsd));
       const spent = (this.#stmt.addMonth.get(tenant, charge.month, cost, -released) as { spent: number }).spent;
@@ -235,7 +247,12 @@ export class SqliteSpendLedger implements SpendLedger {
     if (this.#db.open) this.#db.close();
   }
 
-  /** Remembers a reservation-less charge; forgets the oldest past their grace or over the cap. */
+  /** A settle of a charge already settled: nothing is written, the month's spend is reported. */
+  #duplicate(tenant: string, month: string): ChargeOutcome {
+    return { spentMicroUsd: this.#stmt.month.get(tenant, month)?.spent ?? 0, alerts: [], duplicate: true };
+  }
+
+  /** Remembers a settled charge; forgets the oldest past their grace or over the cap. */
   #rememberCharge(key: string, now: number): void {
     this.#recentCharges.set(key, now + SETTLED_GRACE_MS);
     for (const [oldest, until] of this.#recentCharges) {
@@ -251,7 +268,7 @@ export class SqliteSpendLedger implements SpendLedger {
     this.#purge(tenant, now);
   }
 
-  /** Drops expired reservations (releasing their amount) and forgotten settled markers. */
+  /** Drops expired reservations (releasing their amount) and the settled markers older versions wrote. */
   #purge(tenant: string, now: number): void {
     this.#purgedAt.set(tenant, now);
     for (const row of this.#stmt.expired.all(tenant, now)) {

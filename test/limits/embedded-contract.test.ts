@@ -105,6 +105,42 @@ t.test('embedded: a charge whose settle was rolled back is charged when it is re
   t.equal((await ledger.read(scope)).spentMicroUsd, 100);
 });
 
+t.test('embedded: a settle takes its reservation away; a rolled-back one leaves it for the retry; an old marker row still counts', async (t) => {
+  const file = join(t.testdir(), 'spend.db');
+  const ledger = new SqliteSpendLedger({ file });
+  t.teardown(() => ledger.close());
+  const scope = freshScope();
+  const month = ledger.currentMonth();
+  const rows = (): number => {
+    const probe = new Database(file, { readonly: true });
+    const n = (probe.prepare('SELECT count(*) AS n FROM spend_reservation').get() as { n: number }).n;
+    probe.close();
+    return n;
+  };
+
+  const tooBig = await ledger.reserve(freshScope(), { amountMicroUsd: 2_000_000, capMicroUsd: 1_000_000, ttlMs: 60_000 });
+  t.same(tooBig, { ok: false, month, spentMicroUsd: 0, reservedMicroUsd: 0 }, "a month's first reservation over the cap is refused");
+
+  const held = await ledger.reserve(scope, { amountMicroUsd: 500, capMicroUsd: 1_000_000, ttlMs: 60_000 });
+  if (!held.ok) throw new Error('the reservation was refused');
+  const unbindable = { id: held.reservation.id, month, costMicroUsd: 100, tier: {} as unknown as string };
+  await t.rejects(ledger.settle(scope, unbindable));
+  t.equal(rows(), 1, 'the rolled-back settle put its reservation back');
+  t.match(await ledger.read(scope), { spentMicroUsd: 0, reservedMicroUsd: 500, openReservations: 1 });
+  const retried = await ledger.settle(scope, { id: held.reservation.id, month, costMicroUsd: 100, tier: 'fast' });
+  t.equal(retried.duplicate, false);
+  t.match(await ledger.read(scope), { spentMicroUsd: 100, reservedMicroUsd: 0, openReservations: 0 }, 'the retry charged the cost and released the amount');
+  t.equal(rows(), 0, 'a settled reservation leaves no row');
+  t.equal((await ledger.settle(scope, { id: held.reservation.id, month, costMicroUsd: 100 })).duplicate, true, 'settling it again is recognised');
+
+  const writer = new Database(file);
+  writer.prepare('INSERT INTO spend_reservation (id, tenant, month, amount, expires_at, settled) VALUES (?, ?, ?, ?, ?, 1)').run('marker-1', scope.tenantId, month, 700, Date.now() + 60_000);
+  writer.close();
+  const marked = await ledger.settle(scope, { id: 'marker-1', month, costMicroUsd: 100 });
+  t.equal(marked.duplicate, true, 'a settled marker an older version wrote is still a settled charge');
+  t.equal((await ledger.read(scope)).spentMicroUsd, 100, 'and nothing more is charged');
+});
+
 t.test('embedded: charges written behind are read at once and survive a stop, and share commits', async (t) => {
   const file = join(t.testdir(), 'spend.db');
   const ledger = new SqliteSpendLedger({ file });
