@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, stat, unlink, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, unlink, readFile, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -102,7 +102,7 @@ export class Spool {
     const names = (await readdir(this.dir)).filter((n) => n.endsWith(SEGMENT_SUFFIX)).sort();
     for (const name of names) {
       const path = join(this.dir, name);
-      const text = (await stat(path)).size === 0 ? Buffer.alloc(0) : await readFile(path);
+      const text = await readFile(path);
       // A segment whose process died before sealing it ends in the zeros written ahead.
       const size = recordsEnd(text);
       if (size === 0) {

@@ -42,10 +42,9 @@ export class SqliteGroupCommit {
 
   /** Runs `operation` in the next group transaction; resolves with its result once committed. */
   run<T>(operation: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ run: operation, resolve: resolve as (value: never) => void, reject });
-      this.#scheduled ??= setImmediate(() => this.flush());
-    });
+    const committed = this.#enqueue(operation);
+    this.#scheduled ??= setImmediate(() => this.flush());
+    return committed;
   }
 
   /**
@@ -54,9 +53,14 @@ export class SqliteGroupCommit {
    * process alive until then, so what is queued is committed before it exits.
    */
   runBehind<T>(operation: () => T): Promise<T> {
+    const committed = this.#enqueue(operation);
+    if (!this.#scheduled) this.#window ??= setTimeout(() => this.flush(), this.#windowMs);
+    return committed;
+  }
+
+  #enqueue<T>(operation: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ run: operation, resolve: resolve as (value: never) => void, reject });
-      if (!this.#scheduled) this.#window ??= setTimeout(() => this.flush(), this.#windowMs);
     });
   }
 

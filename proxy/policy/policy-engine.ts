@@ -89,9 +89,8 @@ export class PolicyEngine implements PolicyDecider {
   readonly #logger: Logger;
   readonly #onReload: ((event: ReloadEvent) => void) | undefined;
   #bundle: LoadedBundle;
+  /** Decisions of the bundle now serving; emptied where a reload swaps the bundle. */
   readonly #decisions = new DecisionCache();
-  /** The bundle whose decisions the cache holds. */
-  #decisionsOf: LoadedBundle;
   #reloading: Promise<unknown> = Promise.resolve();
   #watcher: FSWatcher | undefined;
   #poll: (() => void) | undefined;
@@ -102,7 +101,6 @@ export class PolicyEngine implements PolicyDecider {
 
   private constructor(bundle: LoadedBundle, bundlePath: string, options: PolicyEngineOptions) {
     this.#bundle = bundle;
-    this.#decisionsOf = bundle;
     this.bundlePath = bundlePath;
     this.#maxMemoryPages = options.maxMemoryPages ?? 1024;
     this.#logger = options.logger;
@@ -138,10 +136,6 @@ export class PolicyEngine implements PolicyDecider {
   decide(input: PolicyInput): PolicyDecision {
     const id = newDecisionId();
     const bundle = this.#bundle;
-    if (this.#decisionsOf !== bundle) {
-      this.#decisions.clear();
-      this.#decisionsOf = bundle;
-    }
     const inputText = JSON.stringify(input);
     const second = input.request.time;
     let decision = this.#decisions.get(second, inputText);
@@ -186,6 +180,7 @@ export class PolicyEngine implements PolicyDecider {
       if (this.#closed) return { result: 'unchanged', revision: this.#bundle.revision };
       const previous = this.#bundle.revision;
       this.#bundle = next;
+      this.#decisions.clear();
       this.stats.reloads++;
       event = { result: 'reloaded', revision: next.revision };
       this.#logger.info({ bundle: this.bundlePath, revision: next.revision, previous }, 'policy bundle reloaded');

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MemoryRateLimitStore } from '../../proxy/limits/memory-rate-limit-store.js';
@@ -34,6 +34,22 @@ const backend: Backend = {
 rateLimitContract(backend);
 spendLedgerContract(backend);
 stageContract(backend);
+
+/** A fresh ledger file for one test, closed with it, and a tenant with nothing spent. */
+function openLedger(t: Test): { file: string; ledger: SqliteSpendLedger; scope: ReturnType<typeof freshScope>; month: string } {
+  const file = join(t.testdir(), 'spend.db');
+  const ledger = new SqliteSpendLedger({ file });
+  t.teardown(() => ledger.close());
+  return { file, ledger, scope: freshScope(), month: ledger.currentMonth() };
+}
+
+/** Reservation rows in a ledger file, read through a connection of its own. */
+function reservationRows(file: string): number {
+  const probe = new Database(file, { readonly: true });
+  const n = (probe.prepare('SELECT count(*) AS n FROM spend_reservation').get() as { n: number }).n;
+  probe.close();
+  return n;
+}
 
 t.test('embedded: spend and open reservations survive a restart (SQLite file)', async (t) => {
   const file = join(t.testdir(), 'data', 'state', 'spend.db');
@@ -71,11 +87,7 @@ t.test('embedded: the memory store forgets idle subjects', async (t) => {
 });
 
 t.test('embedded: a charge without a reservation writes no reservation row, and settling it twice charges once', async (t) => {
-  const file = join(t.testdir(), 'spend.db');
-  const ledger = new SqliteSpendLedger({ file });
-  t.teardown(() => ledger.close());
-  const scope = freshScope();
-  const month = ledger.currentMonth();
+  const { file, ledger, scope, month } = openLedger(t);
   for (let i = 0; i < 20; i++) await ledger.settle(scope, { id: `charge-${i}`, month, costMicroUsd: 100, user: 'bob', tier: 'fast' });
   const again = await ledger.settle(scope, { id: 'charge-7', month, costMicroUsd: 100, user: 'bob', tier: 'fast' });
   t.equal(again.duplicate, true, 'the repeated id is recognised');
@@ -85,16 +97,11 @@ t.test('embedded: a charge without a reservation writes no reservation row, and 
   t.same(read.byTier, { fast: 2000 });
   const other = await ledger.settle(freshScope(), { id: 'charge-7', month, costMicroUsd: 100 });
   t.equal(other.duplicate, false, 'the same id of another tenant is its own charge');
-  const probe = new Database(file, { readonly: true });
-  t.equal((probe.prepare('SELECT count(*) AS n FROM spend_reservation').get() as { n: number }).n, 0, 'no row per charge');
-  probe.close();
+  t.equal(reservationRows(file), 0, 'no row per charge');
 });
 
 t.test('embedded: a charge whose settle was rolled back is charged when it is retried', async (t) => {
-  const ledger = new SqliteSpendLedger({ file: join(t.testdir(), 'spend.db') });
-  t.teardown(() => ledger.close());
-  const scope = freshScope();
-  const month = ledger.currentMonth();
+  const { ledger, scope, month } = openLedger(t);
   // SQLite cannot bind an object: the statement throws after the charge was counted, so its
   // savepoint is rolled back, as a failed commit would roll back the whole batch.
   const unbindable = { id: 'retried', month, costMicroUsd: 100, tier: {} as unknown as string };
@@ -106,18 +113,7 @@ t.test('embedded: a charge whose settle was rolled back is charged when it is re
 });
 
 t.test('embedded: a settle takes its reservation away; a rolled-back one leaves it for the retry; an old marker row still counts', async (t) => {
-  const file = join(t.testdir(), 'spend.db');
-  const ledger = new SqliteSpendLedger({ file });
-  t.teardown(() => ledger.close());
-  const scope = freshScope();
-  const month = ledger.currentMonth();
-  const rows = (): number => {
-    const probe = new Database(file, { readonly: true });
-    const n = (probe.prepare('SELECT count(*) AS n FROM spend_reservation').get() as { n: number }).n;
-    probe.close();
-    return n;
-  };
-
+  const { file, ledger, scope, month } = openLedger(t);
   const tooBig = await ledger.reserve(freshScope(), { amountMicroUsd: 2_000_000, capMicroUsd: 1_000_000, ttlMs: 60_000 });
   t.same(tooBig, { ok: false, month, spentMicroUsd: 0, reservedMicroUsd: 0 }, "a month's first reservation over the cap is refused");
 
@@ -125,12 +121,12 @@ t.test('embedded: a settle takes its reservation away; a rolled-back one leaves 
   if (!held.ok) throw new Error('the reservation was refused');
   const unbindable = { id: held.reservation.id, month, costMicroUsd: 100, tier: {} as unknown as string };
   await t.rejects(ledger.settle(scope, unbindable));
-  t.equal(rows(), 1, 'the rolled-back settle put its reservation back');
+  t.equal(reservationRows(file), 1, 'the rolled-back settle put its reservation back');
   t.match(await ledger.read(scope), { spentMicroUsd: 0, reservedMicroUsd: 500, openReservations: 1 });
   const retried = await ledger.settle(scope, { id: held.reservation.id, month, costMicroUsd: 100, tier: 'fast' });
   t.equal(retried.duplicate, false);
   t.match(await ledger.read(scope), { spentMicroUsd: 100, reservedMicroUsd: 0, openReservations: 0 }, 'the retry charged the cost and released the amount');
-  t.equal(rows(), 0, 'a settled reservation leaves no row');
+  t.equal(reservationRows(file), 0, 'a settled reservation leaves no row');
   t.equal((await ledger.settle(scope, { id: held.reservation.id, month, costMicroUsd: 100 })).duplicate, true, 'settling it again is recognised');
 
   const writer = new Database(file);
