@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 
 interface QueuedOperation {
   readonly run: () => unknown;
+  readonly afterCommit: ((committed: boolean) => void) | undefined;
   readonly resolve: (value: never) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -11,9 +12,8 @@ type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: f
 /**
  * Group commit for a better-sqlite3 database: operations queued in the same tick run one after
  * another inside one IMMEDIATE transaction, each in its own savepoint, and their promises settle
- * after the commit. Each operation still sees the effects of the ones before it, so a
- * check-and-reserve stays atomic (also against other processes on the file), but N concurrent
- * requests pay one WAL commit instead of N. An operation that throws rolls back only its own
+ * after the commit. Each operation still sees the effects of the ones before it, as it would in
+ * a transaction of its own, but N concurrent requests pay one WAL commit instead of N. An operation that throws rolls back only its own
  * savepoint; a commit that fails rejects every operation of the batch. Operations queued with
  * `runBehind` wait up to a short window for company instead of the next tick.
  */
@@ -40,9 +40,15 @@ export class SqliteGroupCommit {
     this.#batch = (operations) => batch.immediate(operations);
   }
 
-  /** Runs `operation` in the next group transaction; resolves with its result once committed. */
-  run<T>(operation: () => T): Promise<T> {
-    const committed = this.#enqueue(operation);
+  /**
+   * Runs `operation` in the next group transaction; resolves with its result once committed.
+   * `afterCommit` learns whether the operation's writes are in the file (its savepoint was kept
+   * and the transaction committed). It is called during the flush, before any promise of the
+   * batch settles, so a caller can bring its memory in line with the file before any other code
+   * runs.
+   */
+  run<T>(operation: () => T, afterCommit?: (committed: boolean) => void): Promise<T> {
+    const committed = this.#enqueue(operation, afterCommit);
     this.#scheduled ??= setImmediate(() => this.flush());
     return committed;
   }
@@ -52,15 +58,20 @@ export class SqliteGroupCommit {
    * after `windowMs` at the latest, so a trickle of them shares one commit. The timer keeps the
    * process alive until then, so what is queued is committed before it exits.
    */
-  runBehind<T>(operation: () => T): Promise<T> {
-    const committed = this.#enqueue(operation);
+  runBehind<T>(operation: () => T, afterCommit?: (committed: boolean) => void): Promise<T> {
+    const committed = this.#enqueue(operation, afterCommit);
     if (!this.#scheduled) this.#window ??= setTimeout(() => this.flush(), this.#windowMs);
     return committed;
   }
 
-  #enqueue<T>(operation: () => T): Promise<T> {
+  /** Commits what waits behind in the next tick instead of at the end of its window. */
+  hurry(): void {
+    if (this.#queue.length > 0) this.#scheduled ??= setImmediate(() => this.flush());
+  }
+
+  #enqueue<T>(operation: () => T, afterCommit: ((committed: boolean) => void) | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ run: operation, resolve: resolve as (value: never) => void, reject });
+      this.#queue.push({ run: operation, afterCommit, resolve: resolve as (value: never) => void, reject });
     });
   }
 
@@ -77,9 +88,11 @@ export class SqliteGroupCommit {
     try {
       outcomes = this.#batch(operations);
     } catch (err) {
+      for (const operation of operations) operation.afterCommit?.(false);
       for (const operation of operations) operation.reject(err);
       return;
     }
+    outcomes.forEach((outcome, i) => operations[i]?.afterCommit?.(outcome.ok));
     outcomes.forEach((outcome, i) => {
       const operation = operations[i] as QueuedOperation;
       if (outcome.ok) operation.resolve(outcome.value as never);

@@ -11,10 +11,13 @@ import { configSource, makeConfig, makeContext } from './stage-fixtures.js';
 
 const silent = pino({ level: 'silent' });
 
+/** Each setup gets a ledger file of its own: one ledger owns a file. */
+let ledgers = 0;
+
 function setup(tenant: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const config = makeConfig('acme', tenant, extra);
   const { source, scope } = configSource(config);
-  const ledger = new SqliteSpendLedger({ file: join(t.testdir(), 'spend.db') });
+  const ledger = new SqliteSpendLedger({ file: join(t.testdir(), `spend-${++ledgers}.db`) });
   t.teardown(() => ledger.close());
   const stage = createBudgetStage({ ledger, registry: source, pricing: config.pricing, logger: silent, reservationTtlMs: 60_000 });
   return { stage, scope, ledger, config };

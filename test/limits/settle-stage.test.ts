@@ -11,10 +11,13 @@ import type { BudgetAlert } from '../../proxy/limits/spend-ledger.js';
 import type { TenantScope } from '../../proxy/identity/tenant-scope.js';
 import { captureLogger, configSource, makeBareContext, makeConfig, makeContext } from './stage-fixtures.js';
 
+/** Each setup gets a ledger file of its own: one ledger owns a file. */
+let ledgers = 0;
+
 function setup(tenant: Record<string, unknown>) {
   const config = makeConfig('acme', tenant);
   const { source, scope } = configSource(config);
-  const ledger = new SqliteSpendLedger({ file: join(t.testdir(), 'spend.db') });
+  const ledger = new SqliteSpendLedger({ file: join(t.testdir(), `spend-${++ledgers}.db`) });
   const store = new MemoryRateLimitStore();
   t.teardown(async () => {
     await ledger.close();

@@ -43,18 +43,22 @@ t.test('an operation that throws rolls back only its own writes', async (t) => {
   t.teardown(() => db.close());
   const commits = new SqliteGroupCommit(db);
   const insert = db.prepare<[string]>('INSERT INTO item (name) VALUES (?)');
+  // Each operation reports whether its writes are in the file before any promise of the batch settles.
+  const events: string[] = [];
+  const told = (name: string) => (committed: boolean) => events.push(`${name}:${committed}`);
   const results = await Promise.allSettled([
-    commits.run(() => insert.run('a')),
+    commits.run(() => insert.run('a'), told('a')).finally(() => events.push('a settled')),
     commits.run(() => {
       insert.run('b');
       throw new Error('over the cap');
-    }),
-    commits.run(() => insert.run('c')),
+    }, told('b')),
+    commits.run(() => insert.run('c'), told('c')),
   ]);
   t.same(
     results.map((r) => r.status),
     ['fulfilled', 'rejected', 'fulfilled'],
   );
+  t.same(events, ['a:true', 'b:false', 'c:true', 'a settled']);
   t.match((results[1] as PromiseRejectedResult).reason, { message: 'over the cap' });
   t.same(
     db.prepare<[], { name: string }>('SELECT name FROM item ORDER BY name').all().map((r) => r.name),
@@ -73,12 +77,14 @@ t.test('a batch that cannot commit rejects every operation and writes nothing', 
   const commits = new SqliteGroupCommit(db);
   const insert = db.prepare<[string]>('INSERT INTO item (name) VALUES (?)');
   other.exec('BEGIN IMMEDIATE'); // another process holds the write lock past our busy timeout
-  const results = await Promise.allSettled([commits.run(() => insert.run('x')), commits.run(() => insert.run('y'))]);
+  const told: boolean[] = [];
+  const results = await Promise.allSettled([commits.run(() => insert.run('x'), (c) => told.push(c)), commits.run(() => insert.run('y'), (c) => told.push(c))]);
   other.exec('ROLLBACK');
   t.same(
     results.map((r) => r.status),
     ['rejected', 'rejected'],
   );
+  t.same(told, [false, false], 'each operation learns its writes are not in the file');
   t.match((results[0] as PromiseRejectedResult).reason, { code: 'SQLITE_BUSY' });
   t.equal(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM item').get()?.n, 0);
   await commits.run(() => insert.run('z'));
@@ -117,4 +123,20 @@ t.test('operations queued behind share a commit within the window, and an operat
   await commits.run(() => insert.run('now'));
   t.equal(rows(), 7, 'an operation run now committed the queued one with it, without waiting for the window');
   await queued;
+});
+
+t.test('hurry commits what waits behind in the next tick', async (t) => {
+  const file = join(t.testdir(), 'hurry.db');
+  const db = openDb(file);
+  t.teardown(() => db.close());
+  const commits = new SqliteGroupCommit(db, { windowMs: 60_000 });
+  const insert = db.prepare<[string]>('INSERT INTO item (name) VALUES (?)');
+  let committed = false;
+  const waiting = commits.runBehind(() => insert.run('late')).then(() => (committed = true));
+  await new Promise((r) => setImmediate(r));
+  t.equal(committed, false, 'behind: waits for its window');
+  commits.hurry();
+  await new Promise((r) => setImmediate(r));
+  await waiting;
+  t.equal(committed, true, 'hurried: committed in the next tick, long before the window ends');
 });

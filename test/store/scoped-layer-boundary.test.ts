@@ -34,8 +34,8 @@ const PLUMBING = new Set([
   'proxy/sqlite/enable-wal.ts',
 ]);
 // The spend ledger keeps its own SQLite file (not tenant data), as before the store existed,
-// and commits it in groups.
-const OWN_DATABASE = new Set(['proxy/limits/sqlite-spend-ledger.ts', 'proxy/limits/sqlite-group-commit.ts']);
+// commits it in groups and writes each group's sums.
+const OWN_DATABASE = new Set(['proxy/limits/sqlite-spend-ledger.ts', 'proxy/limits/sqlite-group-commit.ts', 'proxy/limits/spend-batch.ts']);
 
 t.test('only the store plumbing imports kysely, pg or better-sqlite3', async (t) => {
   const offenders = files.filter((f) => importsOf(f.text).some((m) => m === 'kysely' || m === 'pg' || m === 'better-sqlite3') && !PLUMBING.has(f.path) && !OWN_DATABASE.has(f.path));
