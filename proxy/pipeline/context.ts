@@ -1,3 +1,4 @@
+import { ClientDisconnect } from './client-disconnect.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientApi, ProviderApi, RouteKind, Principal, ModelRequest, PolicyDecision, DlpFinding, TokenUsage } from '../core/vocabulary.js';
 import type { GatewayError } from '../errors/gateway-error.js';
@@ -36,7 +37,7 @@ export class RequestContext {
   readonly res: ServerResponse;
   readonly ip: string;
   /** Aborted when the client goes away before the response ended. */
-  readonly clientAbort: AbortController = new AbortController();
+  readonly clientAbort = new ClientDisconnect();
   /** Headers every response of this request carries (request ids, limit headers, decision id). */
   readonly responseHeaders: Record<string, string> = {};
 

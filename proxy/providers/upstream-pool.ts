@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Pool, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayConfig } from '../config/schema.js';
@@ -16,8 +17,11 @@ export interface UpstreamPoolOptions {
   readonly demo?: DemoServerOptions;
 }
 
+/** What can abort an upstream request: an AbortSignal, or an emitter of `abort` with the same flag. */
+export type UpstreamAbort = AbortSignal | (EventEmitter & { readonly aborted: boolean });
+
 export interface SendOptions {
-  readonly signal: AbortSignal;
+  readonly signal: UpstreamAbort;
   /** First-byte timeout for this request (else the pool's). */
   readonly headersTimeoutMs?: number | undefined;
   /** Idle-body timeout for this request (else the pool's). */

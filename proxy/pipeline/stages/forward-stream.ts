@@ -106,7 +106,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
     await emit(chain.end());
   } catch (err) {
     settle();
-    if (ctx.clientAbort.signal.aborted) {
+    if (ctx.clientAbort.aborted) {
       if (!committed) throw clientGone(err);
       return { kind: 'done' };
     }

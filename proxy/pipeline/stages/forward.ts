@@ -192,7 +192,7 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
     const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
     return new GatewayError('upstream_error', `Provider '${provider.name}' is failing; it is skipped for ${seconds} s (circuit open).`, { headers: { 'retry-after': String(seconds) } });
   }
-  const signal = ctx.clientAbort.signal;
+  const signal = ctx.clientAbort;
   const startedAt = performance.now();
   let response: Dispatcher.ResponseData;
   try {
@@ -251,7 +251,7 @@ export function createForwardStage(deps: ForwardDeps): Stage {
       let lastError: GatewayError | undefined;
       for (let i = 0; i < plan.attempts.length; i++) {
         const attempt = plan.attempts[i] as RouteAttempt;
-        if (ctx.clientAbort.signal.aborted) throw clientGone();
+        if (ctx.clientAbort.aborted) throw clientGone();
         const failure = await tryAttempt(ctx, deps, attempt, i + 1);
         if (failure === undefined) return;
         lastError = failure;
