@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditRecord, AuditRecordDraft } from './audit-record.js';
 import { dayOf, formatDay, logIdTimeMs } from './audit-key.js';
 
@@ -48,7 +48,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 function withoutHash(record: Omit<AuditRecord, 'hash'> | AuditRecord): Omit<AuditRecord, 'hash'> {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Secret } from './secret.js';
 
 /**
@@ -43,7 +43,7 @@ export function looksLikeApiKey(value: string): boolean {
 /** SHA-256 of the key as 64 lowercase hex characters: the only form a key is stored in. */
 export function hashApiKey(key: string | Secret): string {
   const plain = key instanceof Secret ? key.reveal() : key;
-  return createHash('sha256').update(plain, 'utf8').digest('hex');
+  return hash('sha256', plain, 'hex');
 }
 
 const HEX_DIGEST = /^[0-9a-f]{64}$/;

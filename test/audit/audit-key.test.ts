@@ -1,7 +1,8 @@
 import t from 'tap';
 import fc from 'fast-check';
 import RE2 from 're2';
-import { isLogId } from '../../proxy/audit/audit-key.js';
+import { isLogId, isPartition, isTenantId, UNAUTHENTICATED_PARTITION } from '../../proxy/audit/audit-key.js';
+import { TENANT_ID_PATTERN } from '../../proxy/config/schema.js';
 import { newLogId } from '../../proxy/audit/log-id.js';
 
 // The layout's definition of a log id, as a pattern: the character walk must agree with it.
@@ -23,4 +24,14 @@ t.test('isLogId accepts exactly the lowercase canonical UUIDv7 strings', async (
     { numRuns: 2000 },
   );
   fc.assert(fc.property(fc.string({ minLength: 30, maxLength: 40 }), (s) => isLogId(s) === canonicalUuidV7.test(s)));
+});
+
+t.test('isTenantId accepts exactly what the tenant id pattern of the config schema accepts', async (t) => {
+  const pattern = new RE2(TENANT_ID_PATTERN);
+  for (const good of ['a', '0', 'acme', 'acme-eu-1', 'a'.repeat(63)]) t.ok(isTenantId(good), good);
+  for (const bad of ['', '-acme', 'Acme', 'acme_eu', 'a'.repeat(64), 'acme/..', 'acme\n', UNAUTHENTICATED_PARTITION]) t.notOk(isTenantId(bad), JSON.stringify(bad));
+  t.ok(isPartition(UNAUTHENTICATED_PARTITION), 'the operator partition is a partition, not a tenant');
+  const alphabet = 'az09-_A./\u00e9 ';
+  const nearTenantIds = fc.array(fc.constantFrom(...alphabet), { minLength: 0, maxLength: 70 }).map((chars) => chars.join(''));
+  fc.assert(fc.property(fc.oneof(nearTenantIds, fc.string({ maxLength: 70 })), (s) => isTenantId(s) === pattern.test(s)), { numRuns: 5000 });
 });
