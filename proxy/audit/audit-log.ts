@@ -55,6 +55,12 @@ export interface AuditLog {
    * scope (unidentified admin caller) records into the operator partition `_unauthenticated`.
    */
   appendEvent(scope: TenantScope | null, event: AuditEventInput): Promise<AuditRecord>;
+  /**
+   * True when an answer need not wait for its record: `durability: async` while the spool
+   * works. False with `durability: spool`, and in async mode while the spool is failing and
+   * `onSpoolFailure: reject` must be able to refuse the request.
+   */
+  answersBeforeRecord(): boolean;
   stats(): AuditStats;
   /** Commits pending appends, delivers what it can within the drain timeout, stops the deliverer. */
   close(): Promise<void>;
@@ -191,6 +197,7 @@ export async function createAuditLog(options: CreateAuditLogOptions): Promise<Au
     append,
     recordRequest: (facts, extras) => append(buildAuditRecord(facts, { ...extras, includeContent: config.includeContent })),
     appendEvent: (scope, event) => append(buildEventRecord(scope, event)),
+    answersBeforeRecord: () => config.durability === 'async' && !(reject && lastSpoolFailed),
     stats,
     close() {
       closed ??= (async () => {

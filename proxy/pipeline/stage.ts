@@ -17,4 +17,10 @@ export interface Stage {
 export interface FinalStage {
   readonly name: string;
   run(ctx: RequestContext): void | Promise<void>;
+  /**
+   * True when the runner may write the answer before this stage runs (nothing the client sees
+   * depends on it, and it cannot refuse the request any more). The stages after it run after
+   * the answer too.
+   */
+  answersFirst?(ctx: RequestContext): boolean;
 }

@@ -43,7 +43,8 @@ function statusOf(ctx: RequestContext): number {
 /**
  * Runs the stages in order, stopping at the first that throws, then settle and audit, then
  * releases what forward held back. The audit record therefore exists (in the durable spool)
- * before the client sees a complete answer.
+ * before the client sees a complete answer. A final stage that says the answer may go first
+ * (audit with async durability) gets it written before it runs.
  */
 export async function runPipeline(ctx: RequestContext, pipeline: Pipeline, logger: Logger, timer?: StageTimer): Promise<void> {
   let started = performance.now();
@@ -61,7 +62,14 @@ export async function runPipeline(ctx: RequestContext, pipeline: Pipeline, logge
   }
   ctx.status = statusOf(ctx);
   let finalError: GatewayError | undefined;
+  let answered = false;
   for (const final of pipeline.finals) {
+    if (!answered && final.answersFirst?.(ctx)) {
+      finish(ctx, finalError);
+      answered = true;
+      // Writing the answer belongs to no stage's time.
+      if (timer) started = performance.now();
+    }
     try {
       await final.run(ctx);
     } catch (err) {
@@ -70,7 +78,7 @@ export async function runPipeline(ctx: RequestContext, pipeline: Pipeline, logge
     }
     started = timed(timer, final.name, started);
   }
-  finish(ctx, finalError);
+  if (!answered) finish(ctx, finalError);
 }
 
 function timed(timer: StageTimer | undefined, stage: string, started: number): number {

@@ -167,6 +167,29 @@ t.test('spool write failure with onSpoolFailure reject: audit_unavailable, logge
   t.equal((await recordFiles(dir)).length, 2, 'the two acknowledged records were delivered');
 });
 
+t.test('the answer goes before the record only with async durability while the spool works', async (t) => {
+  const durableDir = t.testdir();
+  const durable = await createAuditLog({ config: fileAuditConfig(join(durableDir, 'durable')), logger: silent });
+  t.equal(createAuditStage({ audit: durable, logger: silent }).answersFirst?.(completedContext('acme')), false, 'durable: the answer waits for its record');
+  await durable.close();
+
+  const dir = join(durableDir, 'async');
+  const log = await createAuditLog({ config: fileAuditConfig(dir, { durability: 'async' }), logger: silent, maxSegmentBytes: 1, retryBaseMs: 10, retryMaxMs: 50 });
+  const stage = createAuditStage({ audit: log, logger: silent });
+  t.equal(stage.answersFirst?.(completedContext('acme')), true, 'async: the answer goes first');
+  await log.appendEvent(scope, { action: 'key.create' });
+  await waitFor(() => log.stats().groupCommits >= 1, 5000, 'the first commit');
+  const repair = await breakSpool(dir);
+  await log.appendEvent(scope, { action: 'key.create' });
+  await waitFor(() => log.stats().appendFailures >= 1, 5000, 'the failed commit');
+  t.equal(stage.answersFirst?.(completedContext('acme')), false, 'while the spool fails, answers wait so that onSpoolFailure: reject can refuse them');
+  await repair();
+  await log.appendEvent(scope, { action: 'key.create' });
+  await waitFor(() => stage.answersFirst?.(completedContext('acme')) === true, 5000, 'answers to go first again');
+  t.pass('and go first again once a record was spooled');
+  await log.close();
+});
+
 t.test('spool write failure with onSpoolFailure serve: logged, request goes on', async (t) => {
   const dir = t.testdir();
   const { logger, lines } = captureLogger();

@@ -8,7 +8,8 @@ import { requestFacts } from '../audit-facts.js';
 
 /**
  * The last final stage: one audit record per model request — allowed, denied, failed or
- * disconnected — appended before the runner writes the answer (or a stream's terminal frame).
+ * disconnected — appended before the runner writes the answer (or a stream's terminal frame),
+ * except with `audit.durability: async` while the spool works, when the answer goes first.
  *
  * Behaviour when the record cannot be kept (`audit_unavailable`, only with
  * `audit.onSpoolFailure: reject`): `ctx.error` becomes that error and the stage rethrows, so the
@@ -34,6 +35,8 @@ export function createAuditStage(deps: { audit: AuditLog; logger: Logger; pricin
 
   return {
     name: 'audit',
+    // With async durability the record is written in the background anyway: the answer need not wait for it to be built.
+    answersFirst: () => audit.answersBeforeRecord(),
     async run(ctx) {
       try {
         const cost = costOf(ctx);
