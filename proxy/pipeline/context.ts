@@ -77,6 +77,12 @@ export class RequestContext {
   reservation?: BudgetHold;
   /** Written by settle, once; read by audit. */
   settled?: SettleResult;
+  /**
+   * Written by settle: what it still writes (the spend commit, the tokens/min correction). The
+   * runner waits for it before the answer; the audit record does not, so the two overlap.
+   * Never rejects.
+   */
+  settling?: Promise<void>;
 
   readonly #client: ClientStream | undefined;
 

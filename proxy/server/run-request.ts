@@ -65,6 +65,7 @@ export async function runPipeline(ctx: RequestContext, pipeline: Pipeline, logge
   let answered = false;
   for (const final of pipeline.finals) {
     if (!answered && final.answersFirst?.(ctx)) {
+      await ctx.settling;
       finish(ctx, finalError);
       answered = true;
       // Writing the answer belongs to no stage's time.
@@ -78,7 +79,10 @@ export async function runPipeline(ctx: RequestContext, pipeline: Pipeline, logge
     }
     started = timed(timer, final.name, started);
   }
-  if (!answered) finish(ctx, finalError);
+  if (!answered) {
+    await ctx.settling;
+    finish(ctx, finalError);
+  }
 }
 
 function timed(timer: StageTimer | undefined, stage: string, started: number): number {

@@ -64,6 +64,7 @@ t.test('Redis unreachable: budgets fail closed, rate limits follow failMode, set
   inFlight.upstream = { provider: 'openai', model: 'gpt-4o-mini', status: 200, latencyMs: 1, attempts: 1 };
   inFlight.usage = { inputTokens: 100, outputTokens: 50 };
   await t.resolves(settle.run(inFlight));
+  await inFlight.settling;
   const costUsd = (inFlight.settled as SettleState).costUsd ?? 0;
   t.ok(costUsd > 0 && costUsd * 1e6 <= amount, 'audit still gets the cost');
   t.equal(settle.pendingRetries, 1, 'the charge waits for the ledger');

@@ -40,6 +40,7 @@ t.test('real usage is priced at the answering model and settles the reservation'
   ctx.pendingResponse = { status: 200, headers: {}, body: '{}' };
   ctx.usage = { inputTokens: 1200, outputTokens: 345 };
   await settle.run(ctx);
+  await ctx.settling;
   const s = readSettled(ctx) as SettleState;
   t.same(s, { costUsd: costUsd(1200, 345, { input: 0.15, output: 0.6 }), estimated: false, basis: 'usage' });
   t.equal(s.costUsd, 0.000387, 'documented: 1200 × $0.15/M + 345 × $0.60/M, rounded up to the micro-dollar');
@@ -53,6 +54,7 @@ t.test('real usage is priced at the answering model and settles the reservation'
   viaFallback.upstream = ok200('gpt-4o');
   viaFallback.usage = { inputTokens: 100, outputTokens: 100 };
   await settle.run(viaFallback);
+  await viaFallback.settling;
   t.equal((viaFallback.settled as SettleState).costUsd, costUsd(100, 100, { input: 2.5, output: 10 }), 'a fallback is priced as the fallback model');
 
   const dated = makeContext({ scope });
@@ -60,6 +62,7 @@ t.test('real usage is priced at the answering model and settles the reservation'
   dated.upstream = ok200('gpt-4o-mini-2024-07-18');
   dated.usage = { inputTokens: 100, outputTokens: 100 };
   await settle.run(dated);
+  await dated.settling;
   t.equal((dated.settled as SettleState).costUsd, costUsd(100, 100, { input: 2.5, output: 10 }), 'an unpriced answering model name is charged at the worst-case price');
 });
 
@@ -73,6 +76,7 @@ t.test('failures release; disconnects mid-stream charge the full reservation, es
   await reserved(timeout);
   timeout.error = new GatewayError('upstream_timeout', 'slow');
   await settle.run(timeout);
+  await timeout.settling;
   t.same(timeout.settled, { costUsd: 0, estimated: false, basis: 'released' });
 
   const upstreamError = makeContext({ scope });
@@ -80,6 +84,7 @@ t.test('failures release; disconnects mid-stream charge the full reservation, es
   upstreamError.upstream = { provider: 'openai', model: 'gpt-4o-mini', status: 500, latencyMs: 1, attempts: 2 };
   upstreamError.error = new GatewayError('upstream_error', 'bad gateway');
   await settle.run(upstreamError);
+  await upstreamError.settling;
   t.equal((upstreamError.settled as SettleState).basis, 'released');
 
   const disconnect = makeContext({ scope, stream: true });
@@ -87,6 +92,7 @@ t.test('failures release; disconnects mid-stream charge the full reservation, es
   disconnect.res.writeHead(200, { 'content-type': 'text/event-stream' });
   disconnect.clientDisconnected = true;
   await settle.run(disconnect);
+  await disconnect.settling;
   t.same(disconnect.settled, { costUsd: amount / 1e6, estimated: true, basis: 'reservation' }, 'never $0');
   t.ok(amount > 0);
 
@@ -95,6 +101,7 @@ t.test('failures release; disconnects mid-stream charge the full reservation, es
   estimatedUsage.res.writeHead(200);
   estimatedUsage.usage = { inputTokens: 5, outputTokens: 5, estimated: true };
   await settle.run(estimatedUsage);
+  await estimatedUsage.settling;
   t.same(estimatedUsage.settled, { costUsd: amount2 / 1e6, estimated: true, basis: 'reservation' }, 'an estimate never charges less than the reservation');
 
   const read = await ledger.read(scope);
@@ -112,6 +119,7 @@ t.test('alerts: once per threshold, logged and reported through onAlert', async 
     ctx.upstream = ok200('gpt-4o');
     ctx.usage = { inputTokens: 0, outputTokens };
     await settle.run(ctx);
+    await ctx.settling;
   };
   await run(30_000); // 30%
   t.same(alerts, []);
@@ -132,12 +140,14 @@ t.test('tenants without a budget still get their spend recorded (admin usage, au
   ctx.upstream = ok200('gpt-4o-mini');
   ctx.usage = { inputTokens: 1_000_000, outputTokens: 0 };
   await settle.run(ctx);
+  await ctx.settling;
   t.same(ctx.settled, { costUsd: 0.15, estimated: false, basis: 'usage' });
   t.same((await ledger.read(scope)).byUser, { bob: 150_000 });
   const disconnected = makeContext({ scope, user: 'bob', body: { model: 'fast', max_tokens: 1000, messages: [{ role: 'user', content: 'hi' }] } });
   disconnected.res.writeHead(200);
   disconnected.clientDisconnected = true;
   await settle.run(disconnected);
+  await disconnected.settling;
   const s = disconnected.settled as SettleState;
   t.equal(s.estimated, true);
   t.ok((s.costUsd ?? 0) >= costMicroUsd(0, 1000, { input: 0.15, output: 0.6 }) / 1e6, 'estimated from the request bound, not $0');
@@ -161,9 +171,38 @@ t.test('without a budget the charge is written behind: settle does not wait for 
   ctx.upstream = ok200('gpt-4o-mini');
   ctx.usage = { inputTokens: 1_000_000, outputTokens: 0 };
   await settle.run(ctx);
+  await ctx.settling;
   t.equal(committed(), 0, 'settle returned before the charge was committed');
   t.same((await ledger.read(scope)).byUser, { bob: 150_000 }, 'a read commits it first');
   t.equal(committed(), 150_000);
+});
+
+t.test('with a budget the answer waits for the charge in ctx.settling, not in the stage, so audit can overlap it', async (t) => {
+  const config = makeConfig('acme', { budget: { monthlyUsd: 10 } });
+  const { source, scope } = configSource(config);
+  const file = join(t.testdir(), 'spend.db');
+  const ledger = new SqliteSpendLedger({ file });
+  const store = new MemoryRateLimitStore();
+  const probe = new Database(file, { readonly: true });
+  t.teardown(async () => {
+    probe.close();
+    await ledger.close();
+    await store.close();
+  });
+  const { logger } = captureLogger();
+  const budget = createBudgetStage({ ledger, registry: source, pricing: config.pricing, logger });
+  const settle = createSettleStage({ ledger, rateLimits: store, pricing: config.pricing, logger, registry: source });
+  const committed = (): number => (probe.prepare('SELECT coalesce(sum(spent), 0) AS s FROM spend_month').get() as { s: number }).s;
+  const ctx = makeContext({ scope, user: 'bob' });
+  await budget.run(ctx);
+  ctx.upstream = ok200('gpt-4o-mini');
+  ctx.usage = { inputTokens: 1_000_000, outputTokens: 0 };
+  await settle.run(ctx);
+  t.same(ctx.settled, { costUsd: 0.15, estimated: false, basis: 'usage' }, 'the cost audit records is decided');
+  t.equal(committed(), 0, 'the stage returned before the charge was committed');
+  t.ok(ctx.settling, 'what the answer must wait for');
+  await ctx.settling;
+  t.equal(committed(), 150_000, 'committed once ctx.settling resolved');
 });
 
 t.test('settle never throws: before identify, or with a closed ledger', async (t) => {
@@ -177,6 +216,7 @@ t.test('settle never throws: before identify, or with a closed ledger', async (t
   after.upstream = ok200('gpt-4o-mini');
   after.usage = { inputTokens: 1, outputTokens: 1 };
   await t.resolves(settle.run(after), 'a failing ledger is logged, not thrown');
+  await after.settling;
   // A charge without a reservation is written behind: its failure shows when its commit is tried.
   for (let i = 0; i < 100 && !lines.some((l) => l['msg'] === 'spend settle failed; retrying in the background'); i++) await new Promise((r) => setTimeout(r, 10));
   t.ok(lines.some((l) => l['msg'] === 'spend settle failed; retrying in the background'));

@@ -57,6 +57,7 @@ export function stageContract(backend: Backend): void {
           ctx.usage = { inputTokens: 20 + (i % 7), outputTokens: Math.floor(maxTokens * Math.random()) };
         }
         await settle.run(ctx);
+        await ctx.settling;
         const s = ctx.settled as SettleState;
         bases[s.basis] = (bases[s.basis] ?? 0) + 1;
         const cost = usdToMicro(s.costUsd ?? NaN);
@@ -96,6 +97,7 @@ export function stageContract(backend: Backend): void {
     first.upstream = { provider: 'openai', model: 'gpt-4o-mini', status: 200, latencyMs: 1, attempts: 1 };
     first.usage = { inputTokens: 10, outputTokens: 40 };
     await settle.run(first);
+    await first.settling;
     const third = makeContext({ scope, body });
     await limit.run(third);
     t.equal(Number(third.responseHeaders['x-ratelimit-remaining-tokens']), 2000 - 50 - 2 * estimate, 'the first request now counts its real 50 tokens');

@@ -65,3 +65,22 @@ t.test('otherwise the answer waits for every final stage', async (t) => {
   const response = await answered;
   t.same(await response.json(), { ok: true }, 'the answer once it finished');
 });
+
+t.test('the answer waits for what settle still writes, while the later final stages run', async (t) => {
+  let releaseWrites!: () => void;
+  const settle: FinalStage = {
+    name: 'settle',
+    run(ctx) {
+      ctx.settling = new Promise<void>((resolve) => (releaseWrites = resolve));
+    },
+  };
+  const audited: boolean[] = [];
+  const audit: FinalStage = { name: 'audit', run: () => void audited.push(true) };
+  const url = await serve(t, [answer], [settle, audit]);
+  const answered = fetch(url, { method: 'POST' });
+  const early = await Promise.race([answered, new Promise((resolve) => setTimeout(() => resolve(pending), 300))]);
+  t.equal(early, pending, 'no answer while the spend is being written');
+  t.same(audited, [true], 'the audit stage ran meanwhile');
+  releaseWrites();
+  t.same(await (await answered).json(), { ok: true });
+});

@@ -34,6 +34,8 @@ export interface SettleStage extends FinalStage {
   run(ctx: RequestContext): Promise<void>;
 }
 
+const noop = (): void => undefined;
+
 interface Decision {
   readonly basis: SettleState['basis'];
   readonly costMicroUsd: number | undefined;
@@ -46,6 +48,7 @@ interface Decision {
  * Final stage `settle` (runs after success, errors and client disconnects; never throws):
  * prices the real usage, settles or releases the budget reservation (charging spend without
  * one for tenants with no budget), and corrects the tokens/min estimate with the real count.
+ * It returns once the cost is decided (`ctx.settled`); the writes go on in `ctx.settling`.
  */
 export function createSettleStage(deps: SettleStageDeps): SettleStage {
   const retries = new SettleRetryQueue(deps.ledger, deps.logger);
@@ -125,7 +128,9 @@ async function settle(ctx: RequestContext, deps: SettleStageDeps, retries: Settl
       }),
     );
   }
-  await Promise.all(work);
+  // The answer waits for this (the runner); audit need not, so the spend commit and the
+  // record's spool commit run at the same time. Each piece already handles its own failure.
+  if (work.length > 0) ctx.settling = Promise.all(work).then(noop, noop);
 }
 
 function decide(ctx: RequestContext, deps: SettleStageDeps, budget: BudgetState | undefined): Decision {
