@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { GatewayError } from '../../proxy/errors/gateway-error.js';
@@ -153,32 +153,9 @@ t.test('tenants without a budget still get their spend recorded (admin usage, au
   t.ok((s.costUsd ?? 0) >= costMicroUsd(0, 1000, { input: 0.15, output: 0.6 }) / 1e6, 'estimated from the request bound, not $0');
 });
 
-t.test('without a budget the charge is written behind: settle does not wait for its commit, the next read sees it', async (t) => {
-  const config = makeConfig('acme', {});
-  const { source, scope } = configSource(config);
-  const file = join(t.testdir(), 'spend.db');
-  const ledger = new SqliteSpendLedger({ file });
-  const store = new MemoryRateLimitStore();
-  const probe = new Database(file, { readonly: true });
-  t.teardown(async () => {
-    probe.close();
-    await ledger.close();
-    await store.close();
-  });
-  const settle = createSettleStage({ ledger, rateLimits: store, pricing: config.pricing, logger: captureLogger().logger, registry: source });
-  const committed = (): number => (probe.prepare('SELECT coalesce(sum(spent), 0) AS s FROM spend_month').get() as { s: number }).s;
-  const ctx = makeContext({ scope, user: 'bob' });
-  ctx.upstream = ok200('gpt-4o-mini');
-  ctx.usage = { inputTokens: 1_000_000, outputTokens: 0 };
-  await settle.run(ctx);
-  await ctx.settling;
-  t.equal(committed(), 0, 'settle returned before the charge was committed');
-  t.same((await ledger.read(scope)).byUser, { bob: 150_000 }, 'a read commits it first');
-  t.equal(committed(), 150_000);
-});
-
-t.test('with a budget the answer waits for the charge in ctx.settling, not in the stage, so audit can overlap it', async (t) => {
-  const config = makeConfig('acme', { budget: { monthlyUsd: 10 } });
+/** Budget and settle stages over a ledger file of this test, and what that file holds committed, read through a connection of its own. */
+function probedSetup(t: Test, tenant: Record<string, unknown>) {
+  const config = makeConfig('acme', tenant);
   const { source, scope } = configSource(config);
   const file = join(t.testdir(), 'spend.db');
   const ledger = new SqliteSpendLedger({ file });
@@ -194,6 +171,22 @@ t.test('with a budget the answer waits for the charge in ctx.settling, not in th
   const settle = createSettleStage({ ledger, rateLimits: store, pricing: config.pricing, logger, registry: source });
   const committed = (): number => (probe.prepare('SELECT coalesce(sum(spent), 0) AS s FROM spend_month').get() as { s: number }).s;
   const ctx = makeContext({ scope, user: 'bob' });
+  return { scope, ledger, budget, settle, committed, ctx };
+}
+
+t.test('without a budget the charge is written behind: settle does not wait for its commit, the next read sees it', async (t) => {
+  const { scope, ledger, settle, committed, ctx } = probedSetup(t, {});
+  ctx.upstream = ok200('gpt-4o-mini');
+  ctx.usage = { inputTokens: 1_000_000, outputTokens: 0 };
+  await settle.run(ctx);
+  await ctx.settling;
+  t.equal(committed(), 0, 'settle returned before the charge was committed');
+  t.same((await ledger.read(scope)).byUser, { bob: 150_000 }, 'a read commits it first');
+  t.equal(committed(), 150_000);
+});
+
+t.test('with a budget the answer waits for the charge in ctx.settling, not in the stage, so audit can overlap it', async (t) => {
+  const { budget, settle, committed, ctx } = probedSetup(t, { budget: { monthlyUsd: 10 } });
   await budget.run(ctx);
   ctx.upstream = ok200('gpt-4o-mini');
   ctx.usage = { inputTokens: 1_000_000, outputTokens: 0 };
