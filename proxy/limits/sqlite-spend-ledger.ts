@@ -6,6 +6,7 @@ import { microToUsd } from './cost.js';
 import { systemClock, utcMonth, type Clock } from './month.js';
 import { OpenReservations } from './open-reservations.js';
 import { SpendBatch } from './spend-batch.js';
+import { SPEND_SCHEMA } from './spend-schema.js';
 import { SqliteGroupCommit } from './sqlite-group-commit.js';
 import { newSpendId } from './spend-id.js';
 import { enableWal } from '../sqlite/enable-wal.js';
@@ -39,27 +40,6 @@ const RECENT_CHARGES_MAX = 16_384;
 /** How many tenant-months keep their committed spend in memory (reloaded when needed again). */
 const MONTHS_MAX = 10_000;
 
-// `reserved` and `spend_reservation` belong to versions that kept reservations in the file.
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS spend_month (
-  tenant TEXT NOT NULL, month TEXT NOT NULL,
-  spent INTEGER NOT NULL DEFAULT 0, reserved INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (tenant, month)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS spend_user (
-  tenant TEXT NOT NULL, month TEXT NOT NULL, user TEXT NOT NULL, spent INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (tenant, month, user)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS spend_assistant (
-  tenant TEXT NOT NULL, month TEXT NOT NULL, assistant TEXT NOT NULL, spent INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (tenant, month, assistant)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS spend_tier (
-  tenant TEXT NOT NULL, month TEXT NOT NULL, tier TEXT NOT NULL, spent INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (tenant, month, tier)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS spend_alert (
-  tenant TEXT NOT NULL, month TEXT NOT NULL, threshold REAL NOT NULL, raised_at INTEGER NOT NULL,
-  PRIMARY KEY (tenant, month, threshold)) WITHOUT ROWID;
-DROP TABLE IF EXISTS spend_reservation;
-UPDATE spend_month SET reserved = 0 WHERE reserved <> 0;
-`;
 
 /** A tenant's month as this process knows it: spend in the file, thresholds already raised. */
 interface MonthState {
@@ -116,11 +96,10 @@ export class SqliteSpendLedger implements SpendLedger {
     this.#db = new Database(this.#file);
     if (this.#file !== ':memory:') {
       enableWal(this.#db);
-      openFiles.add(this.#file);
     }
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('busy_timeout = 5000');
-    this.#db.exec(SCHEMA);
+    this.#db.exec(SPEND_SCHEMA);
     this.#clock = options.clock ?? systemClock;
     this.#commits = new SqliteGroupCommit(this.#db, { windowMs: WRITE_BEHIND_MS });
     const db = this.#db;
@@ -145,6 +124,8 @@ export class SqliteSpendLedger implements SpendLedger {
       assistants: db.prepare<[string, string], { assistant: string; spent: number }>('SELECT assistant, spent FROM spend_assistant WHERE tenant = ? AND month = ?'),
       tiers: db.prepare<[string, string], { tier: string; spent: number }>('SELECT tier, spent FROM spend_tier WHERE tenant = ? AND month = ?'),
     };
+    // Claimed once open: a constructor that threw leaves the file free for another attempt.
+    if (this.#file !== ':memory:') openFiles.add(this.#file);
   }
 
   currentMonth(): string {
