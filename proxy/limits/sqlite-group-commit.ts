@@ -13,9 +13,10 @@ type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: f
  * Group commit for a better-sqlite3 database: operations queued in the same tick run one after
  * another inside one IMMEDIATE transaction, each in its own savepoint, and their promises settle
  * after the commit. Each operation still sees the effects of the ones before it, as it would in
- * a transaction of its own, but N concurrent requests pay one WAL commit instead of N. An operation that throws rolls back only its own
- * savepoint; a commit that fails rejects every operation of the batch. Operations queued with
- * `runBehind` wait up to a short window for company instead of the next tick.
+ * a transaction of its own, but N concurrent requests pay one WAL commit instead of N. An
+ * operation that throws rolls back only its own savepoint; a commit that fails rejects every
+ * operation of the batch. Operations queued with `runBehind` wait up to a short window for
+ * company instead of the next tick.
  */
 export class SqliteGroupCommit {
   readonly #batch: (operations: readonly QueuedOperation[]) => Outcome[];
@@ -45,7 +46,7 @@ export class SqliteGroupCommit {
    * `afterCommit` learns whether the operation's writes are in the file (its savepoint was kept
    * and the transaction committed). It is called during the flush, before any promise of the
    * batch settles, so a caller can bring its memory in line with the file before any other code
-   * runs.
+   * runs. It must not throw.
    */
   run<T>(operation: () => T, afterCommit?: (committed: boolean) => void): Promise<T> {
     const committed = this.#enqueue(operation, afterCommit);
