@@ -44,9 +44,9 @@ export class SqliteGroupCommit {
   /**
    * Runs `operation` in the next group transaction; resolves with its result once committed.
    * `afterCommit` learns whether the operation's writes are in the file (its savepoint was kept
-   * and the transaction committed). It is called during the flush, before any promise of the
-   * batch settles, so a caller can bring its memory in line with the file before any other code
-   * runs. It must not throw.
+   * and the transaction committed). It is called during the flush, before any code waiting on
+   * the batch resumes, so a caller can bring its memory in line with the file before any other
+   * code runs. It must not throw.
    */
   run<T>(operation: () => T, afterCommit?: (committed: boolean) => void): Promise<T> {
     const committed = this.#enqueue(operation, afterCommit);
@@ -89,13 +89,16 @@ export class SqliteGroupCommit {
     try {
       outcomes = this.#batch(operations);
     } catch (err) {
-      for (const operation of operations) operation.afterCommit?.(false);
-      for (const operation of operations) operation.reject(err);
+      for (const operation of operations) {
+        operation.afterCommit?.(false);
+        operation.reject(err);
+      }
       return;
     }
-    outcomes.forEach((outcome, i) => operations[i]?.afterCommit?.(outcome.ok));
+    // Settling a promise only queues its continuations, so each afterCommit still runs before any waiting code.
     outcomes.forEach((outcome, i) => {
       const operation = operations[i] as QueuedOperation;
+      operation.afterCommit?.(outcome.ok);
       if (outcome.ok) operation.resolve(outcome.value as never);
       else operation.reject(outcome.error);
     });

@@ -195,8 +195,7 @@ export class SqliteSpendLedger implements SpendLedger {
     return this.#commits.run((): MonthSpend => {
       const now = this.#clock();
       const m = month ?? utcMonth(now);
-      this.#expiredAt = now;
-      this.#reservations.expire(now);
+      this.#expire(now);
       const held = this.#reservations.total(tenant, m);
       const byUser: Record<string, number> = {};
       for (const u of this.#stmt.users.all(tenant, m)) byUser[u.user] = u.spent;
@@ -286,6 +285,10 @@ export class SqliteSpendLedger implements SpendLedger {
 
   #expireEvery(now: number): void {
     if (now - this.#expiredAt >= 0 && now - this.#expiredAt < EXPIRE_INTERVAL_MS) return;
+    this.#expire(now);
+  }
+
+  #expire(now: number): void {
     this.#expiredAt = now;
     this.#reservations.expire(now);
   }

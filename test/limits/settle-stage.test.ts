@@ -17,7 +17,8 @@ let ledgers = 0;
 function setup(tenant: Record<string, unknown>) {
   const config = makeConfig('acme', tenant);
   const { source, scope } = configSource(config);
-  const ledger = new SqliteSpendLedger({ file: join(t.testdir(), `spend-${++ledgers}.db`) });
+  const file = join(t.testdir(), `spend-${++ledgers}.db`);
+  const ledger = new SqliteSpendLedger({ file });
   const store = new MemoryRateLimitStore();
   t.teardown(async () => {
     await ledger.close();
@@ -27,7 +28,7 @@ function setup(tenant: Record<string, unknown>) {
   const alerts: { scope: TenantScope; alert: BudgetAlert }[] = [];
   const budget = createBudgetStage({ ledger, registry: source, pricing: config.pricing, logger, onAlert: (s, alert) => alerts.push({ scope: s, alert }) });
   const settle = createSettleStage({ ledger, rateLimits: store, pricing: config.pricing, logger, registry: source });
-  return { scope, ledger, budget, settle, alerts, lines };
+  return { scope, ledger, budget, settle, alerts, lines, file };
 }
 
 const ok200 = (model: string) => ({ provider: 'openai', model, status: 200, latencyMs: 5, attempts: 1 });
@@ -153,25 +154,13 @@ t.test('tenants without a budget still get their spend recorded (admin usage, au
   t.ok((s.costUsd ?? 0) >= costMicroUsd(0, 1000, { input: 0.15, output: 0.6 }) / 1e6, 'estimated from the request bound, not $0');
 });
 
-/** Budget and settle stages over a ledger file of this test, and what that file holds committed, read through a connection of its own. */
+/** {@link setup}, and what its ledger file holds committed, read through a connection of its own. */
 function probedSetup(t: Test, tenant: Record<string, unknown>) {
-  const config = makeConfig('acme', tenant);
-  const { source, scope } = configSource(config);
-  const file = join(t.testdir(), 'spend.db');
-  const ledger = new SqliteSpendLedger({ file });
-  const store = new MemoryRateLimitStore();
-  const probe = new Database(file, { readonly: true });
-  t.teardown(async () => {
-    probe.close();
-    await ledger.close();
-    await store.close();
-  });
-  const { logger } = captureLogger();
-  const budget = createBudgetStage({ ledger, registry: source, pricing: config.pricing, logger });
-  const settle = createSettleStage({ ledger, rateLimits: store, pricing: config.pricing, logger, registry: source });
+  const stages = setup(tenant);
+  const probe = new Database(stages.file, { readonly: true });
+  t.teardown(() => probe.close());
   const committed = (): number => (probe.prepare('SELECT coalesce(sum(spent), 0) AS s FROM spend_month').get() as { s: number }).s;
-  const ctx = makeContext({ scope, user: 'bob' });
-  return { scope, ledger, budget, settle, committed, ctx };
+  return { ...stages, committed, ctx: makeContext({ scope: stages.scope, user: 'bob' }) };
 }
 
 t.test('without a budget the charge is written behind: settle does not wait for its commit, the next read sees it', async (t) => {
