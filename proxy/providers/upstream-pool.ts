@@ -1,10 +1,11 @@
 import type { EventEmitter } from 'node:events';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { GatewayConfig } from '../config/schema.js';
 import type { UpstreamRequest } from './provider-adapter.js';
 import { guardedConnector } from './ssrf-guard.js';
 import { startDemoServer, type DemoServer, type DemoServerOptions } from './demo/demo-server.js';
+import { ClientGoneError, UpstreamExchange, type UpstreamResponse } from './upstream-exchange.js';
 
 export type UpstreamTimeouts = Pick<GatewayConfig['upstream'], 'connectTimeoutMs' | 'firstByteTimeoutMs' | 'idleTimeoutMs'>;
 
@@ -64,17 +65,33 @@ export class UpstreamPool {
     return pool;
   }
 
-  /** Sends one upstream request; rejects with the raw undici error (see mapUpstreamError). */
-  send(request: UpstreamRequest, options: SendOptions): Promise<Dispatcher.ResponseData> {
+  /**
+   * Sends one upstream request; resolves with the answer's head once it arrives, its body still
+   * streaming in. Rejects with the raw undici error (see mapUpstreamError), or ClientGoneError
+   * when `signal` fires first.
+   */
+  send(request: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
     if (this.#closed) return Promise.reject(new GatewayError('upstream_error', 'The gateway is shutting down.'));
-    return this.#poolFor(request.origin, options.ssrfGuard === true).request({
-      path: request.path,
-      method: request.method,
-      headers: request.headers,
-      body: request.body ?? null,
-      signal: options.signal,
-      headersTimeout: options.headersTimeoutMs ?? null,
-      bodyTimeout: options.bodyTimeoutMs ?? null,
+    if (options.signal.aborted) return Promise.reject(new ClientGoneError());
+    const pool = this.#poolFor(request.origin, options.ssrfGuard === true);
+    return new Promise((resolve, reject) => {
+      const exchange = new UpstreamExchange(options.signal, resolve, reject);
+      try {
+        pool.dispatch(
+          {
+            origin: request.origin,
+            path: request.path,
+            method: request.method,
+            headers: request.headers,
+            body: request.body ?? null,
+            headersTimeout: options.headersTimeoutMs ?? null,
+            bodyTimeout: options.bodyTimeoutMs ?? null,
+          },
+          exchange,
+        );
+      } catch (err) {
+        exchange.refuse(err instanceof Error ? err : new Error(String(err)));
+      }
     });
   }
 

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import type { RequestContext, UpstreamResult } from '../context.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { streamErrorEvent } from '../../client-apis/client-formats.js';
@@ -7,12 +6,13 @@ import type { SseEvent, SseTransform } from '../../providers/sse-types.js';
 import { SseParser, serializeSseEvent } from '../../providers/sse.js';
 import { TransformChain } from '../../providers/transform-chain.js';
 import { mapUpstreamError } from '../../providers/upstream-pool.js';
+import type { UpstreamBody } from '../../providers/upstream-exchange.js';
 
 export interface RelayInput {
   readonly ctx: RequestContext;
   /** The provider adapter, and the translator and client-format adapter when the call is translated. */
   readonly shape: CallShape;
-  readonly body: Readable;
+  readonly body: UpstreamBody;
   readonly result: UpstreamResult;
   /** `performance.now()` when the attempt started. */
   readonly startedAt: number;
@@ -88,7 +88,7 @@ export async function relayStream(input: RelayInput): Promise<RelayOutcome> {
   };
 
   try {
-    for await (const chunk of input.body as AsyncIterable<Buffer>) {
+    for await (const chunk of input.body) {
       const events = parser.push(chunk);
       if (events.length === 0) continue;
       if (!committed) {

@@ -1,6 +1,4 @@
 import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
-import type { Readable } from 'node:stream';
 import type { Stage } from '../stage.js';
 import type { RequestContext, UpstreamResult } from '../context.js';
 import type { GatewayConfig } from '../../config/schema.js';
@@ -9,6 +7,7 @@ import { classifyUpstreamStatus } from '../../providers/provider-adapter.js';
 import { callShape, type CallShape } from '../../translate/call-shape.js';
 import { breakerEndpoint, type CircuitBreakers } from '../../providers/circuit-breaker.js';
 import { mapUpstreamError, type UpstreamPool } from '../../providers/upstream-pool.js';
+import type { UpstreamResponse } from '../../providers/upstream-exchange.js';
 import type { TrustedBaseUrls } from '../../providers/trusted-base-urls.js';
 import { clientGone, relayStream } from './forward-stream.js';
 import { isObject, tryParseJson } from '../../providers/json-fields.js';
@@ -38,7 +37,7 @@ export interface ForwardDeps {
 /** A failure the next attempt may cure, or `undefined` when the response is handled. */
 type AttemptOutcome = GatewayError | undefined;
 
-function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+function header(headers: UpstreamResponse['headers'], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -53,28 +52,8 @@ function resultHeaders(contentType: string | undefined, upstreamRequestId: strin
   return headers;
 }
 
-async function readAll(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-}
-
 /** An error body is rendered from a few fields: more than this is never read. */
 const MAX_ERROR_BODY = 64 * 1024;
-
-async function readCapped(body: Readable, max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= max) {
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
-}
 
 /** A scrubbing step first in the stream chain: no event carries a credential the gateway sent upstream. */
 function scrubTransform(secrets: readonly string[]): SseTransform {
@@ -100,11 +79,11 @@ function providerKeyRefused(provider: string, status: number): GatewayError {
  * the provider's status on with its message, type, code and param, scrubbed of credentials,
  * through response DLP, in the client's error shape (never the provider's bytes as they came).
  */
-async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, shape: CallShape, response: Dispatcher.ResponseData, result: UpstreamResult, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
+async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, shape: CallShape, response: UpstreamResponse, result: UpstreamResult, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
   const status = response.statusCode;
   const kind = classifyUpstreamStatus(status);
   if (kind !== 'passthrough') {
-    await response.body.dump().catch(() => undefined);
+    await response.body.dump();
     if (kind === 'provider_auth') throw providerKeyRefused(result.provider, status);
     const retryAfter = header(response.headers, 'retry-after');
     const seconds = Number(retryAfter);
@@ -112,7 +91,7 @@ async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, shape: 
     const code = status === 504 || status === 408 ? 'upstream_timeout' : 'upstream_error';
     return new GatewayError(code, `Provider '${result.provider}' answered HTTP ${status}.`, { headers });
   }
-  const text = await readCapped(response.body, MAX_ERROR_BODY);
+  const text = await response.body.capped(MAX_ERROR_BODY);
   // Some providers refuse a bad key with a plain 400 (Gemini's API_KEY_INVALID): still the tenant's key, still a 502.
   if (shape.adapter.refusesKey?.(status, text)) throw providerKeyRefused(result.provider, status);
   const raw = upstreamErrorFields(status, result.provider, text, secrets);
@@ -129,8 +108,8 @@ async function handleErrorStatus(ctx: RequestContext, deps: ForwardDeps, shape: 
  * A 2xx body that is not a JSON object is a broken upstream (an HTML page, a proxy's text): a
  * fallback-able 502, none of its bytes shown. Credentials the gateway sent are scrubbed first.
  */
-async function handleJson(ctx: RequestContext, deps: ForwardDeps, shape: CallShape, response: Dispatcher.ResponseData, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
-  const received = (await readAll(response.body)).toString('utf8');
+async function handleJson(ctx: RequestContext, deps: ForwardDeps, shape: CallShape, response: UpstreamResponse, upstreamRequestId: string | undefined, secrets: readonly string[]): Promise<AttemptOutcome> {
+  const received = await response.body.text();
   if (exceedsJsonDepth(received, deps.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH)) {
     return new GatewayError('upstream_error', `Provider '${ctx.upstream?.provider ?? ''}' answered JSON nested deeper than the gateway accepts.`);
   }
@@ -194,7 +173,7 @@ async function tryAttempt(ctx: RequestContext, deps: ForwardDeps, attempt: Route
   }
   const signal = ctx.clientAbort;
   const startedAt = performance.now();
-  let response: Dispatcher.ResponseData;
+  let response: UpstreamResponse;
   try {
     response = await deps.pool.send(request, {
       signal,
