@@ -117,6 +117,27 @@ t.test('request validation at the HTTP edge', async (t) => {
     }
   });
 
+  t.test('a client that leaves mid-body: nothing reaches the provider, nothing stays in flight', async (t) => {
+    await upstreamUntouched(t, async () => {
+      for (let i = 0; i < 3; i++) {
+        const req = request(`${gw.baseURL}/chat/completions`, { method: 'POST', headers: { ...json, 'content-length': '2000' } });
+        req.on('error', () => undefined);
+        req.write(chatBody(2000).slice(0, 300));
+        await new Promise((r) => setTimeout(r, 30));
+        req.destroy();
+      }
+      const inFlight = async (): Promise<number> => {
+        const text = await (await fetch(`${gw.origin}/metrics`)).text();
+        return Number(/^workjet_inflight_requests (\S+)$/m.exec(text)?.[1]);
+      };
+      for (const end = Date.now() + 3000; (await inFlight()) !== 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+      t.equal(await inFlight(), 0, 'the three abandoned requests ended');
+    });
+    const ok = await post('/v1/chat/completions', chatBody(10));
+    t.equal(ok.status, 200, 'and the next client is served');
+    await ok.arrayBuffer();
+  });
+
   t.test('413 in the Anthropic shape on /v1/messages', async (t) => {
     const big = JSON.stringify({ model: 'claude', max_tokens: 10, messages: [{ role: 'user', content: 'y'.repeat(2 * MAX_BODY) }] });
     await upstreamUntouched(t, async () => {
