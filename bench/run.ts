@@ -14,6 +14,7 @@ import { readSettings, type BenchSettings } from './settings.js';
 import { killAllTargets, spawnTarget, type TargetProcess } from './spawn-target.js';
 import { buildPlans, type TargetPlan } from './target-plans.js';
 import { measureFsyncUs } from './fsync-probe.js';
+import { waitForCheapFileCreates } from './file-create-probe.js';
 import { formatTargetLines, judgeTargets, type TargetLine } from './targets.js';
 import { formatStageMeans, scrapeStages, stageMeansMs } from './stage-breakdown.js';
 
@@ -30,6 +31,9 @@ const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
 const MIB = 1024 * 1024;
 /** Share of the machine's CPU used by other work before the run above which the table carries a warning. */
 const BUSY_WARNING = 0.15;
+// Creating an audit file costs ~60 µs of CPU on the reference VM once its filesystem has settled,
+// and up to several times that within a minute of mass deletions (see file-create-probe.ts).
+const SETTLED_FILE_CREATE_US = 100;
 
 interface LiveTarget {
   readonly plan: TargetPlan;
@@ -100,6 +104,7 @@ function writeResults(
   startedAt: Date,
   busyAtStart: number | undefined,
   fsyncUs: number | undefined,
+  fileCreateUs: number,
   targets: readonly TargetLine[],
 ): void {
   const cpu = cpus();
@@ -113,6 +118,7 @@ function writeResults(
     machineBusyBeforeStart: busyAtStart ?? null,
     loadAverageAtEnd: loadavg(),
     fsyncMedianUs: fsyncUs ?? null,
+    fileCreateCpuUs: fileCreateUs,
     settings,
     baseline: BASELINE,
     targets: live.map((t) => ({ name: t.plan.name, description: t.plan.description, rssAfterStartMiB: t.idleRssBytes / MIB })),
@@ -156,6 +162,8 @@ async function main(): Promise<number> {
   } catch (err) {
     log(`fsync probe failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+  const creates = await waitForCheapFileCreates({ settledUs: SETTLED_FILE_CREATE_US, maxWaitMs: 120_000, pollMs: 10_000, log });
+  log(`one audit file as the records layout writes it (create, 1.5 KB, rename, close): ${creates.perFileUs.toFixed(0)} µs of CPU${creates.waitedMs > 0 ? `, after waiting ${(creates.waitedMs / 1000).toFixed(0)} s for it to settle` : ''}`);
   const apiKey = generateApiKey();
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
   const cells: CellResult[] = [];
@@ -218,6 +226,7 @@ async function main(): Promise<number> {
     await redis?.stop();
     await fake?.stop();
     killAllTargets();
+    creates.cleanup();
   }
   process.stdout.write(`\nWorkjet Gateway bench: ${settings.seconds}s per cell after ${settings.warmupSeconds}s warm-up, ${cpus().length} CPUs, Node ${process.version}, machine ${busyAtStart === undefined ? '?' : Math.round(busyAtStart * 100)}% busy before start\n`);
   if (busyAtStart !== undefined && busyAtStart > BUSY_WARNING) {
@@ -228,7 +237,7 @@ async function main(): Promise<number> {
   const targets = judgeTargets(cells, fsyncUs);
   process.stdout.write(`\nIssue 14 targets (× against the passthrough of this run; one fsync measured at start: ${fsyncUs === undefined ? 'not measured' : `${fsyncUs.toFixed(0)} µs`}):\n`);
   process.stdout.write(`${formatTargetLines(targets)}\n`);
-  writeResults(settings, live, cells, failures, startedAt, busyAtStart, fsyncUs, targets);
+  writeResults(settings, live, cells, failures, startedAt, busyAtStart, fsyncUs, creates.perFileUs, targets);
   process.stdout.write(`\nresults: ${RESULTS_FILE}\n`);
   if (settings.cpuProfile) process.stdout.write(`CPU profiles (open in Chrome DevTools → Performance): ${PROFILE_DIR}/<target>.cpuprofile\n`);
   const failedCells = cells.filter((c) => c.load.non2xx + c.load.errors > 0).length;
