@@ -43,17 +43,17 @@ function pool(t: Test, timeouts = { connectTimeoutMs: 2000, firstByteTimeoutMs: 
 
 const get = (origin: string) => ({ origin, path: '/', method: 'GET' as const, headers: {}, body: undefined });
 
-/** An answer written in `count` chunks of `size` bytes, each byte its chunk's index mod 256. */
-function chunked(count: number, size: number): { handler: Handler; expected: Buffer } {
-  const parts = Array.from({ length: count }, (_, i) => Buffer.alloc(size, i % 256));
+/** An answer written in `count` chunks of `size` bytes, each byte its chunk's index mod 256 (made as they are written). */
+function chunked(count: number, size: number): { handler: Handler; expected: () => Buffer } {
+  const part = (i: number): Buffer => Buffer.alloc(size, i % 256);
   return {
-    expected: Buffer.concat(parts),
+    expected: () => Buffer.concat(Array.from({ length: count }, (_, i) => part(i))),
     handler: (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       let i = 0;
       const next = (): void => {
-        while (i < parts.length) {
-          if (!res.write(parts[i++])) return void res.once('drain', next);
+        while (i < count) {
+          if (!res.write(part(i++))) return void res.once('drain', next);
         }
         res.end();
       };
@@ -63,7 +63,8 @@ function chunked(count: number, size: number): { handler: Handler; expected: Buf
 }
 
 t.test('a body read whole, or chunk by chunk, arrives byte for byte', async (t) => {
-  const { handler, expected } = chunked(200, 16 * 1024);
+  const { handler, expected: expectedBody } = chunked(200, 16 * 1024);
+  const expected = expectedBody();
   const up = await upstream(t, handler);
   const p = pool(t);
   const whole = await p.send(get(up.origin), { signal: new AbortController().signal });
