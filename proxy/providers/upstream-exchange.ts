@@ -36,10 +36,19 @@ const HIGH_WATER_BYTES = 64 * 1024;
 /** A dumped body longer than this is cut off rather than read (as undici's own `dump`). */
 const DUMP_LIMIT_BYTES = 128 * 1024;
 
+/** The gateway stopped reading an answer it does not need (capped, dumped, abandoned). */
 class BodyDiscardedError extends Error {
   readonly code = 'WJ_UPSTREAM_BODY_DISCARDED';
   constructor() {
     super('the upstream body was discarded');
+  }
+}
+
+/** The client disconnected: the upstream request is abandoned. */
+export class ClientGoneError extends Error {
+  readonly code = 'WJ_CLIENT_GONE';
+  constructor() {
+    super('the client disconnected');
   }
 }
 
@@ -209,13 +218,5 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBod
       // A consumer that stops early (break, throw) does not want the rest.
       this.destroy();
     }
-  }
-}
-
-/** The client disconnected: the upstream request is abandoned. */
-export class ClientGoneError extends Error {
-  readonly code = 'WJ_CLIENT_GONE';
-  constructor() {
-    super('the client disconnected');
   }
 }
