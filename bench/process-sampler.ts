@@ -44,20 +44,57 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
-/** User + system CPU time a process has used so far, in milliseconds, from /proc/<pid>/stat. */
-export function readCpuMs(pid: number): number | undefined {
+/** utime, stime, cutime, cstime of one process from /proc/<pid>/stat, in clock ticks. */
+function readTicks(pid: number): { own: number; reaped: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name (which may contain spaces): utime is the 14th
-    // field of the line, stime the 15th, i.e. the 12th and 13th after ") ".
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
-    return ((utime + stime) * 1000) / ticksPerSecond();
+    // field of the line, stime the 15th, cutime and cstime the 16th and 17th, i.e. the 12th to
+    // 15th after ") ".
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 15).map(Number);
+    if (fields.length < 4 || fields.some((f) => !Number.isFinite(f))) return undefined;
+    const [utime, stime, cutime, cstime] = fields as [number, number, number, number];
+    return { own: utime + stime, reaped: cutime + cstime };
   } catch {
     return undefined;
   }
+}
+
+/** Pids of a process's live children, from /proc/<pid>/task/<tid>/children. */
+function childPids(pid: number): number[] {
+  const children: number[] = [];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ')) {
+          if (child.trim() !== '') children.push(Number(child));
+        }
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+  } catch {
+    // The process is gone.
+  }
+  return children;
+}
+
+function treeTicks(pid: number): number {
+  const ticks = readTicks(pid);
+  if (!ticks) return 0;
+  let total = ticks.own + ticks.reaped;
+  for (const child of childPids(pid)) total += treeTicks(child);
+  return total;
+}
+
+/**
+ * User + system CPU time a process has used so far, in milliseconds: its own threads, the
+ * children it has reaped, and its live descendants (the audit sink's sync helper is a long-lived
+ * child whose work would otherwise not be counted).
+ */
+export function readCpuMs(pid: number): number | undefined {
+  if (!readTicks(pid)) return undefined;
+  return (treeTicks(pid) * 1000) / ticksPerSecond();
 }
 
 /** Samples a process during one measured run: max RSS, and CPU time used between start and stop. */

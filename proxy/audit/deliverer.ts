@@ -29,8 +29,8 @@ export interface DelivererOptions {
   readonly layout?: AuditLayout;
   /**
    * Records layout: a round smaller than `batchSize` waits until its oldest record is this old
-   * (default 50 ms), so a trickle of requests does not pay a sink sync (an fdatasync per file and
-   * one per directory) per record. The records are durable in the spool meanwhile.
+   * (default 50 ms), so a trickle of requests does not pay a sink sync (a syncfs or an fdatasync
+   * per file, and an fsync per directory) per record. The records are durable in the spool meanwhile.
    */
   readonly roundLingerMs?: number;
   /** Batch window of the batched layout (default 1000 ms). */

@@ -7,11 +7,11 @@ import type { AuditSink } from './sink.js';
  * Audit records as files under `{dir}/{key}`. Each record is written to a dot-prefixed temp
  * file in the same directory and renamed into place, so a reader never sees a partial record
  * and listings skip in-flight writes. The writes happen on a worker thread (file-writer.ts).
- * `put` does not fsync: the file's handle stays open until `sync()`, which fdatasyncs every file
- * put since the last call together (ext4 coalesces their journal commits; one fsync per file
- * cost ~3x the kernel CPU) and then fsyncs the touched directories, so the renames survive a
- * crash too. Until then the records are still in the spool: the deliverer calls `sync()` before
- * its checkpoint moves, and a crash redelivers them.
+ * `put` does not fsync: the file's handle stays open until `sync()`, which makes every file put
+ * since the last call durable together (one syncfs for a large round, else an fdatasync per
+ * file; see file-writer-worker.ts) and then fsyncs the touched directories, so the renames
+ * survive a crash too. Until then the records are still in the spool: the deliverer calls
+ * `sync()` before its checkpoint moves, and a crash redelivers them.
  */
 export class FileSink implements AuditSink {
   readonly kind = 'file' as const;

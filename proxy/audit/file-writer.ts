@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../core/start-worker.js';
-import type { FileToWrite, WriterFailure, WriterJob, WriterReply } from './file-writer-worker.js';
+import type { FileToWrite, SyncMethod, WriterFailure, WriterJob, WriterReply } from './file-writer-worker.js';
 
 interface QueuedWrite {
   readonly file: FileToWrite;
@@ -8,7 +8,13 @@ interface QueuedWrite {
   readonly reject: (err: Error) => void;
 }
 
-type Waiting = { readonly kind: 'write'; readonly writes: readonly QueuedWrite[] } | { readonly kind: 'sync'; readonly resolve: () => void; readonly reject: (err: Error) => void };
+type Waiting =
+  | { readonly kind: 'write'; readonly writes: readonly QueuedWrite[] }
+  | { readonly kind: 'sync'; readonly resolve: () => void; readonly reject: (err: Error) => void }
+  | { readonly kind: 'close'; readonly resolve: () => void };
+
+/** How long a close waits for the thread to end its sync helper before terminating it anyway. */
+const CLOSE_GRACE_MS = 2000;
 
 function errorOf(failure: WriterFailure): Error {
   const err: NodeJS.ErrnoException = new Error(failure.message);
@@ -34,6 +40,7 @@ export class FileWriter {
   #lostUnsynced = false;
   /** Some file was written since the last sync. */
   #holdsUnsynced = false;
+  readonly #syncsBy: Record<SyncMethod, number> = { filesystem: 0, files: 0 };
 
   /** Writes `body` to `path` (temp file + rename); resolves once the file is in place, not yet durable. */
   write(path: string, body: string): Promise<void> {
@@ -58,6 +65,11 @@ export class FileWriter {
     return new Promise((resolve, reject) => this.#post({ id: this.#nextId++, kind: 'sync' }, { kind: 'sync', resolve, reject }));
   }
 
+  /** Successful syncs so far, by how the files' data was made durable. */
+  syncsByMethod(): Readonly<Record<SyncMethod, number>> {
+    return { ...this.#syncsBy };
+  }
+
   /** Stops the thread; writes not yet confirmed fail (the deliverer puts them again). */
   async close(): Promise<void> {
     const err = new Error('the audit file writer was closed');
@@ -65,7 +77,17 @@ export class FileWriter {
     this.#failAll(err);
     const worker = this.#worker;
     this.#worker = undefined;
-    if (worker) await worker.terminate();
+    if (!worker) return;
+    // The thread ends its sync helper first: a child left behind by a terminated thread is never reaped.
+    const id = this.#nextId++;
+    await new Promise<void>((resolve) => {
+      this.#waiting.set(id, { kind: 'close', resolve });
+      worker.ref();
+      worker.postMessage({ id, kind: 'close' } satisfies WriterJob);
+      setTimeout(resolve, CLOSE_GRACE_MS).unref();
+    });
+    this.#waiting.delete(id);
+    await worker.terminate();
   }
 
   #flushWrites(): void {
@@ -105,11 +127,17 @@ export class FileWriter {
     this.#waiting.delete(reply.id);
     if (this.#waiting.size === 0) this.#worker?.unref();
     if (!waiting) return;
-    if (waiting.kind === 'sync' && reply.kind === 'sync') {
+    if (waiting.kind === 'close') {
+      waiting.resolve();
+    } else if (waiting.kind === 'sync' && reply.kind === 'sync') {
       // A sync's files are closed either way: a failed one is put again, not synced again.
       this.#holdsUnsynced = false;
-      if (reply.failure) waiting.reject(errorOf(reply.failure));
-      else waiting.resolve();
+      if (reply.failure) {
+        waiting.reject(errorOf(reply.failure));
+      } else {
+        if (reply.method) this.#syncsBy[reply.method]++;
+        waiting.resolve();
+      }
     } else if (waiting.kind === 'write' && reply.kind === 'write') {
       waiting.writes.forEach((write, i) => {
         const failure = reply.failures[i];
@@ -128,6 +156,7 @@ export class FileWriter {
     this.#waiting.clear();
     for (const w of waiting) {
       if (w.kind === 'sync') w.reject(err);
+      else if (w.kind === 'close') w.resolve();
       else for (const write of w.writes) write.reject(err);
     }
   }

@@ -6,7 +6,7 @@ export interface AuditSink {
   readonly kind: 'file' | 's3';
   /** Stores `body` under `key`. Idempotent: a retry writes the same key with the same bytes. */
   put(key: string, body: string): Promise<void>;
-  /** Makes every `put` that resolved durable, in one step (file sink: fdatasync the files, then their directories). Throws: put them again. */
+  /** Makes every `put` that resolved durable, in one step (file sink: syncfs or an fdatasync per file, then their directories). Throws: put them again. */
   sync(): Promise<void>;
   /** Names (last key segment) of the objects directly under `prefix` (ending in `/`). */
   list(prefix: string): Promise<string[]>;
