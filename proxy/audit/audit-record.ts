@@ -42,6 +42,9 @@ export interface AuditUsage {
 /** Event details: flat scalars only, so nothing structured (a Secret, a body) can be attached. */
 export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>;
 
+/** `T` without its `readonly` marks: a record is assembled field by field, then handed on. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** A record before the hash chain stamps it (what builders produce and `append` accepts). */
 export interface AuditRecordDraft {
   readonly id: string;
@@ -177,7 +180,9 @@ export function buildAuditRecord(facts: RequestFacts, extras: AuditExtras): Audi
   const principal = facts.principal;
   const target = facts.target;
   const timeMs = facts.receivedAt.getTime();
-  const draft: AuditRecordDraft = {
+  // No spread in the literal, and the optional fields are set after it: an object literal with a
+  // spread is built property by property and came out ~3x slower to build, extend and serialise.
+  const draft: Mutable<AuditRecordDraft> = {
     id: newLogId(timeMs),
     requestId: facts.requestId,
     time: new Date(timeMs).toISOString(),
@@ -200,12 +205,14 @@ export function buildAuditRecord(facts: RequestFacts, extras: AuditExtras): Audi
     clientDisconnected: facts.clientDisconnected,
     latencyMs: ms(facts.latencyMs),
     upstreamLatencyMs: facts.upstream ? ms(facts.upstream.latencyMs) : null,
-    ...(facts.skill ? { skill: { id: facts.skill.id, name: facts.skill.name } } : {}),
-    ...(facts.assistant === undefined ? {} : { assistant: facts.assistant }),
   };
-  if (!extras.includeContent) return draft;
-  const content = contentOf(facts.captured);
-  return content ? { ...draft, content } : draft;
+  if (facts.skill) draft.skill = { id: facts.skill.id, name: facts.skill.name };
+  if (facts.assistant !== undefined) draft.assistant = facts.assistant;
+  if (extras.includeContent) {
+    const content = contentOf(facts.captured);
+    if (content) draft.content = content;
+  }
+  return draft;
 }
 
 /** An admin action or system event (e.g. `budget.alert`) of one tenant. */
@@ -236,7 +243,7 @@ export function buildEventRecord(scope: TenantScope | null, event: AuditEventInp
   if (event.principal && (!scope || event.principal.scope.tenantId !== tenant)) throw new TypeError('audit event principal belongs to another tenant');
   const timeMs = (event.time ?? new Date()).getTime();
   const details = event.details ? Object.fromEntries(Object.entries(event.details).filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))) : undefined;
-  return {
+  const draft: Mutable<AuditRecordDraft> = {
     id: newLogId(timeMs),
     requestId: event.requestId ?? null,
     time: new Date(timeMs).toISOString(),
@@ -258,6 +265,7 @@ export function buildEventRecord(scope: TenantScope | null, event: AuditEventInp
     clientDisconnected: false,
     latencyMs: ms(event.latencyMs ?? 0),
     upstreamLatencyMs: null,
-    ...(details ? { details } : {}),
   };
+  if (details) draft.details = details;
+  return draft;
 }

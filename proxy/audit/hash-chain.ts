@@ -74,6 +74,14 @@ export interface LinkedRecord {
   readonly json: string;
 }
 
+/** What {@link HashChain.linkWithJson} adds to a draft, in this order. */
+interface ChainFields {
+  instance: string;
+  seq: number;
+  prevHash: string | null;
+  prevId: string | null;
+}
+
 interface ChainHead {
   seq: number;
   hash: string;
@@ -94,26 +102,30 @@ export class HashChain {
     this.instance = instance;
   }
 
-  /** Stamps a draft with its chain position and hash, and advances the chain. */
+  /**
+   * Stamps a draft with its chain position and hash, and advances the chain. The draft itself
+   * becomes the record (its chain fields are added in place, not copied into a new object: a
+   * copy by spread cost more than serialising it), so it must not be linked or changed again.
+   */
   link(draft: AuditRecordDraft): AuditRecord {
     return this.linkWithJson(draft).record;
   }
 
   /** As {@link link}, also returning the record's JSON text, so the spool need not serialise it again. */
   linkWithJson(draft: AuditRecordDraft): LinkedRecord {
+    if ('hash' in draft) throw new TypeError('an audit record draft is linked once');
     const timeMs = logIdTimeMs(draft.id);
     const chainKey = `${draft.tenant}/${formatDay(dayOf(timeMs))}`;
     const head = this.#heads.get(chainKey);
-    const unsigned: Omit<AuditRecord, 'hash'> = {
-      ...draft,
-      instance: this.instance,
-      seq: head ? head.seq + 1 : 1,
-      prevHash: head ? head.hash : null,
-      prevId: head ? head.id : null,
-    };
+    const unsigned = draft as ChainFields & AuditRecordDraft;
+    unsigned.instance = this.instance;
+    unsigned.seq = head ? head.seq + 1 : 1;
+    unsigned.prevHash = head ? head.hash : null;
+    unsigned.prevId = head ? head.id : null;
     const text = JSON.stringify(unsigned);
     // `hash` is added last, so the record serialises to the hashed text plus that one field.
-    const record: AuditRecord = Object.assign(unsigned, { hash: sha256Hex(text) });
+    const record = unsigned as ChainFields & AuditRecordDraft & { hash: string };
+    record.hash = sha256Hex(text);
     this.#heads.set(chainKey, { seq: record.seq, hash: record.hash, id: record.id });
     this.#prune(timeMs);
     return { record, json: `${text.slice(0, -1)},"hash":"${record.hash}"}` };

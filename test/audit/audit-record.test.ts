@@ -169,6 +169,17 @@ t.test('the hash covers the record JSON the spool stores; older canonical-JSON h
   t.notOk(hashMatches({ ...legacy, action: 'key.revoke' }), 'and an edit of such a record is still caught');
 });
 
+t.test('a draft becomes its record and is linked once: a second link is refused and the chain does not move', async (t) => {
+  const c = new HashChain('once');
+  const draft = buildEventRecord(mintTenantScope('acme'), { action: 'key.create', time: day });
+  const { record, json } = c.linkWithJson(draft);
+  t.throws(() => c.link(draft), { name: 'TypeError', message: /linked once/ });
+  t.equal(json, JSON.stringify(record), 'the first record is intact');
+  const next = c.link(buildEventRecord(mintTenantScope('acme'), { action: 'key.create', time: day }));
+  t.equal(next.seq, 2);
+  t.equal(next.prevHash, record.hash, 'the next record follows the first');
+});
+
 t.test('routeOf keeps only the path', async (t) => {
   t.equal(routeOf('/v1/chat/completions?api_key=wj_x#frag'), '/v1/chat/completions');
   t.equal(routeOf('/v1/x#a?b'), '/v1/x');
