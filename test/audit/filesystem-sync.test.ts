@@ -2,16 +2,25 @@
 // paths, reports sync's own failure, restarts after being killed, leaves no process behind when
 // closed, and says "cannot" (instead of failing) where `sync` has no --file-system option.
 import t from 'tap';
+import { spawn } from 'node:child_process';
 import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FilesystemSync } from '../../proxy/audit/filesystem-sync.js';
 import { childProcesses, waitFor } from './fixtures/files.js';
+import { tsxChildEnv } from '../helpers/child-process.js';
 
 const MARKER = '@wj-sync';
 
 /** No such process: a zombie (exited, not reaped) still has its /proc entry. */
 async function isGone(pid: number): Promise<boolean> {
   return (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')) === '';
+}
+
+/** Gone, or exited and waiting for its (new) parent to reap it. */
+async function hasExited(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat === '' || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
 }
 
 t.test('syncs the filesystem of a real directory, repeatedly, through one helper process', async (t) => {
@@ -93,4 +102,19 @@ t.test('with no shell on PATH, sync resolves false', async (t) => {
   const sync = new FilesystemSync();
   t.teardown(() => sync.close());
   t.equal(await sync.sync('/tmp'), false);
+});
+
+t.test('the helper ends when the gateway is killed with SIGKILL (its stdin closes)', async (t) => {
+  const dir = t.testdir();
+  const script = fileURLToPath(new URL('./fixtures/sync-helper-child.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { env: tsxChildEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => child.kill('SIGKILL'));
+  const helper = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (line: Buffer) => resolve(Number(line.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`the child exited (${code}) before it started the helper`)));
+  });
+  t.ok(helper > 0 && !(await hasExited(helper)), 'the helper runs');
+  child.kill('SIGKILL');
+  await waitFor(() => hasExited(helper), 10_000, 'the orphaned helper to exit');
+  t.pass('the helper exited after its gateway was killed');
 });
