@@ -80,12 +80,14 @@ export class FileWriter {
     if (!worker) return;
     // The thread ends its sync helper first: a child left behind by a terminated thread is never reaped.
     const id = this.#nextId++;
+    let grace: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       this.#waiting.set(id, { kind: 'close', resolve });
       worker.ref();
       worker.postMessage({ id, kind: 'close' } satisfies WriterJob);
-      setTimeout(resolve, CLOSE_GRACE_MS).unref();
+      grace = setTimeout(resolve, CLOSE_GRACE_MS);
     });
+    clearTimeout(grace);
     this.#waiting.delete(id);
     await worker.terminate();
   }

@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 /**
  * syncfs(2) for the file sink's writer thread: one call makes every file written on a
  * filesystem durable, where an fdatasync per file issues one disk-cache flush each. Measured on
- * the CI machine (ext4, virtio disk), 2,000 files of ~1 KB cost ~100–130 µs of machine-wide CPU
+ * the development VM (ext4 without a journal, virtio disk), 2,000 files of ~1 KB cost ~100–130 µs of machine-wide CPU
  * each with one fdatasync per file and ~15 µs each with one syncfs for all of them.
  *
  * Node has no syncfs binding, so a long-lived `sh` runs coreutils' `sync -f` (syncfs on the
