@@ -78,12 +78,8 @@ export function buildPlans(targets: readonly string[], ctx: PlanContext): Target
         // created within a minute of mass deletions walk past every freed inode (up to ~690 µs a
         // create), so deleting a cell's ~10,000 audit files slowed the cells after it.
         const cancelHook = onBenchExit(() => rmSync(dataDir, { recursive: true, force: true }));
-        const removeDir = () => {
-          cancelHook();
-          rmSync(dataDir, { recursive: true, force: true });
-        };
         try {
-          const proc = await spawnTarget({
+          return await spawnTarget({
             name: variant.name,
             script: ctx.childScript('gateway-target'),
             execArgv: ctx.childExecArgv(variant.name),
@@ -91,12 +87,9 @@ export function buildPlans(targets: readonly string[], ctx: PlanContext): Target
             cwd: dataDir,
             env: { BENCH_GATEWAY_CONFIG: JSON.stringify(variant.config(env)) },
           });
-          return {
-            ...proc,
-            stop: () => proc.stop(),
-          };
         } catch (err) {
-          removeDir();
+          cancelHook();
+          rmSync(dataDir, { recursive: true, force: true });
           throw err;
         }
       },
